@@ -83,9 +83,8 @@ function ensureDeps() {
 	const stampFile = path.join(ROOT, 'node_modules', '.comms-install-stamp');
 	const want = depsStamp();
 	if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === want) return;
-	const hasLock = fs.existsSync(path.join(ROOT, 'package-lock.json'));
-	log(`installing dependencies with Node ${NODE_VERSION} (${hasLock ? 'npm ci' : 'npm install'})`);
-	must('npm', [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: ROOT, env: env24() });
+	log(`installing dependencies with Node ${NODE_VERSION}`);
+	must('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT, env: env24() });
 	fs.writeFileSync(stampFile, want);
 }
 

@@ -1,0 +1,110 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { runnerOptionFields } from '../shared/runner/options';
+import { fromNumberField, messagingServiceField } from '../shared/twilio/fields';
+
+export const sendSmsProperties: INodeProperties[] = [
+	{
+		displayName: 'Channel',
+		name: 'channel',
+		type: 'options',
+		default: 'sms',
+		options: [
+			{ name: 'SMS / MMS', value: 'sms' },
+			{ name: 'WhatsApp', value: 'whatsapp', description: 'Adds the whatsapp: prefix to To and From' },
+		],
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '+14155550123',
+		description: 'The recipient in E.164 format (+, country code, number). Spaces, dashes and brackets are removed.',
+	},
+	{
+		displayName: 'Send From',
+		name: 'sender',
+		type: 'options',
+		default: 'number',
+		options: [
+			{ name: 'Phone Number', value: 'number' },
+			{ name: 'Messaging Service', value: 'messagingService', description: 'Needed to schedule messages or shorten links' },
+		],
+	},
+	fromNumberField({ displayOptions: { show: { sender: ['number'] } } }),
+	messagingServiceField({ displayOptions: { show: { sender: ['messagingService'] } } }),
+	{
+		displayName: 'Message',
+		name: 'body',
+		type: 'string',
+		default: '',
+		typeOptions: { rows: 4 },
+		placeholder: 'Your order has shipped',
+		description:
+			'Up to 1,600 characters. Long texts are split into segments of 153 characters (67 if any character is outside GSM-7, such as emoji), and each segment is billed.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Content SID',
+				name: 'contentSid',
+				type: 'string',
+				default: '',
+				placeholder: 'HXxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+				description: 'A Content Template (required for WhatsApp messages outside the 24-hour session window). Replaces the message text.',
+			},
+			{
+				displayName: 'Content Variables',
+				name: 'contentVariables',
+				type: 'json',
+				default: '{}',
+				description: 'Values for the template placeholders, e.g. {"1": "Ada", "2": "12:30"}',
+			},
+			{
+				displayName: 'Media URLs',
+				name: 'mediaUrls',
+				type: 'string',
+				default: '',
+				placeholder: 'https://example.com/photo.jpg',
+				description: 'Up to 10 public http(s) URLs, comma or newline separated, sent as MMS (or WhatsApp media)',
+			},
+			{
+				displayName: 'Schedule At',
+				name: 'sendAt',
+				type: 'dateTime',
+				default: '',
+				description: 'Send later: 15 minutes to 35 days from now. Needs a Messaging Service.',
+			},
+			{
+				displayName: 'Shorten URLs',
+				name: 'shortenUrls',
+				type: 'boolean',
+				default: false,
+				description: 'Whether Twilio should shorten and track links in the message. Needs a Messaging Service with a link-shortening domain.',
+			},
+			{
+				displayName: 'Status Callback URL',
+				name: 'statusCallback',
+				type: 'string',
+				default: '',
+				placeholder: 'https://example.com/twilio/status',
+				description: 'Twilio POSTs every status change (queued, sent, delivered, undelivered…) here. Use a Twilio Trigger URL to react to them.',
+			},
+			{
+				displayName: 'Validity Period (Seconds)',
+				name: 'validityPeriod',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 36000 },
+				default: 14400,
+				description: 'Drop the message if it cannot be sent within this time (1 to 36,000 seconds)',
+			},
+			...runnerOptionFields(),
+		],
+	},
+];

@@ -1,0 +1,87 @@
+/**
+ * Send SMS for one item: read parameters, validate, create the message, shape the output.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { analyzeSms, parseInput, sendSmsSchema } from '../shared/validation';
+import type { TwilioContext } from '../shared/twilio/context';
+import { messageOutput } from '../shared/twilio/output';
+
+const LABELS: Record<string, string> = {
+	to: 'To',
+	from: 'From',
+	messagingServiceSid: 'Messaging Service',
+	body: 'Message',
+	mediaUrls: 'Media URLs',
+	statusCallback: 'Status Callback URL',
+	validityPeriod: 'Validity Period',
+	sendAt: 'Schedule At',
+	shortenUrls: 'Shorten URLs',
+	contentSid: 'Content SID',
+	contentVariables: 'Content Variables',
+	channel: 'Channel',
+};
+
+function splitList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map(String).map((s) => s.trim()).filter(Boolean);
+	if (typeof value !== 'string') return [];
+	return value
+		.split(/[\s,]+/)
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
+
+function blankToUndefined(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	const s = String(value).trim();
+	return s === '' ? undefined : s;
+}
+
+export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioContext, i: number): Promise<IDataObject> {
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const sender = ctx.getNodeParameter('sender', i, 'number') as string;
+	const creds = twilio.credentials;
+
+	let from: string | undefined;
+	let messagingServiceSid: string | undefined;
+	if (sender === 'messagingService') {
+		messagingServiceSid = blankToUndefined(ctx.getNodeParameter('messagingService', i, '', { extractValue: true })) ?? creds.messagingServiceSid;
+	} else {
+		from = blankToUndefined(ctx.getNodeParameter('from', i, '', { extractValue: true })) ?? creds.defaultFrom;
+		// A credential with only a Messaging Service still sends when the node leaves From empty.
+		if (!from) messagingServiceSid = creds.messagingServiceSid;
+	}
+
+	const contentVariables = options.contentVariables;
+	const params = parseInput(
+		sendSmsSchema,
+		{
+			channel: ctx.getNodeParameter('channel', i, 'sms'),
+			to: ctx.getNodeParameter('to', i, ''),
+			from,
+			messagingServiceSid,
+			body: ctx.getNodeParameter('body', i, ''),
+			mediaUrls: splitList(options.mediaUrls),
+			statusCallback: blankToUndefined(options.statusCallback),
+			validityPeriod: options.validityPeriod === undefined || options.validityPeriod === '' ? undefined : options.validityPeriod,
+			sendAt: blankToUndefined(options.sendAt),
+			shortenUrls: options.shortenUrls === true ? true : undefined,
+			contentSid: blankToUndefined(options.contentSid),
+			contentVariables:
+				contentVariables === undefined || contentVariables === '' || contentVariables === '{}' ? undefined : contentVariables,
+			now: new Date(),
+		},
+		{ node: ctx.getNode(), itemIndex: i, labels: LABELS },
+	);
+
+	const message = await twilio.client.messages.create(params);
+	const analysis = analyzeSms(params.body ?? '');
+	const out = messageOutput(message);
+	return {
+		...out,
+		// Scheduled and queued messages report 0 segments until sent; our own count is known now.
+		numSegments: out.numSegments || analysis.segments,
+		encoding: analysis.encoding,
+		characters: analysis.characters,
+		scheduledFor: params.sendAt ? params.sendAt.toISOString() : null,
+	};
+}

@@ -1,0 +1,120 @@
+/**
+ * One HTTP exchange under the retry policy. Vendors' clients (Twilio's transport adapter, the Resend
+ * client) call this and nothing else, so timeouts, retries and "outcome unknown" behave the same everywhere.
+ */
+import { decideRetry, DEFAULT_RETRY, isNotSentCode, sleep, type AttemptOutcome, type RequestKind, type RetrySettings } from './retryPolicy';
+
+export interface HttpRequest {
+	method: string;
+	url: string;
+	headers: Record<string, string>;
+	body?: string;
+	/** What the request meant, for error messages: never includes credentials. */
+	describe?: Record<string, unknown>;
+}
+
+export interface HttpResponse {
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+	attempts: number;
+}
+
+export interface SendOptions {
+	kind: RequestKind;
+	timeoutMs: number;
+	retry?: RetrySettings;
+	onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+}
+
+/**
+ * The request may or may not have been carried out by the vendor. Re-sending could duplicate it,
+ * so the caller must look the outcome up (Message Status) instead of retrying.
+ */
+export class OutcomeUnknownError extends Error {
+	readonly request: { method: string; url: string } & Record<string, unknown>;
+	readonly status?: number;
+	readonly responseBody?: string;
+	readonly attempts: number;
+
+	constructor(args: { reason: string; request: HttpRequest; status?: number; responseBody?: string; attempts: number; cause?: unknown }) {
+		super(`Outcome unknown: ${args.reason}. The request may have been carried out; check its status before sending again.`, {
+			cause: args.cause,
+		});
+		this.name = 'OutcomeUnknownError';
+		this.request = { method: args.request.method, url: args.request.url, ...(args.request.describe ?? {}) };
+		this.status = args.status;
+		this.responseBody = args.responseBody;
+		this.attempts = args.attempts;
+	}
+}
+
+/** A network failure on a request that was safe to retry, after the retries ran out. */
+export class NetworkError extends Error {
+	readonly code: string | undefined;
+	readonly attempts: number;
+
+	constructor(message: string, code: string | undefined, attempts: number, cause: unknown) {
+		super(message, { cause });
+		this.name = 'NetworkError';
+		this.code = code;
+		this.attempts = attempts;
+	}
+}
+
+function errorCode(error: unknown): string | undefined {
+	if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'ETIMEDOUT';
+	let e: unknown = error;
+	// undici wraps the socket error: TypeError('fetch failed') { cause: { code } }, sometimes twice.
+	for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+		const code = (e as { code?: unknown }).code;
+		if (typeof code === 'string') return code;
+		e = (e as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpResponse> {
+	const settings = opts.retry ?? DEFAULT_RETRY;
+	for (let attempt = 1; ; attempt++) {
+		let outcome: AttemptOutcome;
+		let response: HttpResponse | undefined;
+		let failure: unknown;
+		try {
+			const res = await fetch(req.url, {
+				method: req.method,
+				headers: req.headers,
+				body: req.body,
+				signal: AbortSignal.timeout(opts.timeoutMs),
+				redirect: 'manual',
+			});
+			const body = await res.text();
+			response = { status: res.status, headers: Object.fromEntries(res.headers.entries()), body, attempts: attempt };
+			outcome = { type: 'response', status: res.status, headers: response.headers };
+		} catch (error) {
+			failure = error;
+			const code = errorCode(error);
+			outcome = { type: 'network', code, notSent: isNotSentCode(code) };
+		}
+
+		const decision = decideRetry(opts.kind, outcome, attempt, settings);
+		if (decision.retry) {
+			opts.onRetry?.({ attempt, delayMs: decision.delayMs, reason: decision.reason });
+			await sleep(decision.delayMs);
+			continue;
+		}
+		if (decision.outcomeUnknown) {
+			throw new OutcomeUnknownError({
+				reason: decision.reason,
+				request: req,
+				status: response?.status,
+				responseBody: response?.body,
+				attempts: attempt,
+				cause: failure,
+			});
+		}
+		if (response) return response;
+		const code = outcome.type === 'network' ? outcome.code : undefined;
+		throw new NetworkError(`Could not reach ${new URL(req.url).origin} (${code ?? 'network error'}) after ${attempt} attempt(s)`, code, attempt, failure);
+	}
+}

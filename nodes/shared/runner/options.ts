@@ -1,0 +1,41 @@
+/**
+ * The runner's knobs as node options, declared once and shared by every action node.
+ */
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { RunnerOptions } from './runItems';
+
+/**
+ * 25 in flight keeps well inside Twilio's per-account API concurrency limit (about 100 by default)
+ * while a 100 ms round trip still gives ~250 requests a second.
+ */
+export const DEFAULT_CONCURRENCY = 25;
+
+export function runnerOptionFields(defaults: { concurrency: number; perSecond: number } = { concurrency: DEFAULT_CONCURRENCY, perSecond: 0 }): INodeProperties[] {
+	// The defaults are literal numbers passed in by each node; the rule cannot see through the parameter.
+	/* eslint-disable n8n-nodes-base/node-param-default-missing */
+	return [
+		{
+			displayName: 'Max Concurrent Requests',
+			name: 'maxConcurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: defaults.concurrency,
+			description: 'How many items are sent at the same time. Output order always matches input order.',
+		},
+		{
+			displayName: 'Max Requests per Second',
+			name: 'maxPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: defaults.perSecond,
+			description: 'Caps how fast items start, across the whole run. 0 means no cap (rate limits are still honoured through retries).',
+		},
+	];
+	/* eslint-enable n8n-nodes-base/node-param-default-missing */
+}
+
+export function readRunnerOptions(ctx: IExecuteFunctions, optionsPath = 'options', fallback = DEFAULT_CONCURRENCY): RunnerOptions {
+	const concurrency = ctx.getNodeParameter(`${optionsPath}.maxConcurrency`, 0, fallback) as number;
+	const perSecond = ctx.getNodeParameter(`${optionsPath}.maxPerSecond`, 0, 0) as number;
+	return { concurrency: Number(concurrency) || fallback, perSecond: Number(perSecond) || 0 };
+}
