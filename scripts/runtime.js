@@ -99,6 +99,7 @@ function run(args, extraEnv) {
 /** The README's test command: everything from a clean checkout, ending with one plain summary line. */
 function test(jestArgs) {
 	must('npm', ['run', 'build'], { cwd: ROOT, env: env24() });
+	must('npm', ['run', 'typecheck'], { cwd: ROOT, env: env24() });
 	must('npm', ['run', 'lint'], { cwd: ROOT, env: env24() });
 	const resultFile = path.join(os.tmpdir(), `comms-jest-${process.pid}.json`);
 	const code = run(['jest', '--json', `--outputFile=${resultFile}`, ...jestArgs]);

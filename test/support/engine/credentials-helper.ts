@@ -78,11 +78,15 @@ class EngineCredentials extends ICredentials {
 }
 
 export class EngineCredentialsHelper extends ICredentialsHelper {
+	private readonly credentials: EngineCredential[];
+
 	constructor(
 		private readonly credentialTypes: Record<string, ICredentialType>,
-		private readonly credentials: EngineCredential[],
+		credentials: EngineCredential[],
 	) {
 		super();
+		// Own copies: nodes may update credentials (token refresh), which must not leak into the test's objects.
+		this.credentials = credentials.map((c) => ({ ...c, data: deepCopy(c.data) }));
 	}
 
 	/**

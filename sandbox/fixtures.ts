@@ -1,0 +1,170 @@
+/**
+ * Seeded identities of the sandbox. Tests, examples and the demo import these constants instead of
+ * copying SIDs around. The values are deliberately low-entropy (`5a4db0c5…` reads "sandbox") so
+ * secret scanners and humans both see at once that they are not real credentials.
+ */
+
+/** Every seeded resource carries this creation date, so responses are stable across runs. */
+export const FIXTURE_DATE = new Date('2024-01-02T03:04:05Z');
+
+export type AccountType = 'Trial' | 'Full';
+
+export interface AccountFixture {
+	sid: string;
+	authToken: string;
+	friendlyName: string;
+	type: AccountType;
+	/** Trial accounts may only message these numbers (Twilio's "Verified Caller IDs"). */
+	verifiedCallerIds: string[];
+}
+
+export interface ApiKeyFixture {
+	sid: string;
+	secret: string;
+	accountSid: string;
+	friendlyName: string;
+	/**
+	 * Twilio's key types: a Standard key cannot use the /Accounts endpoints (401 20003), a Main key can.
+	 * Modelled so that credential tests built here also work with least-privilege keys in production.
+	 */
+	keyType: 'standard' | 'main';
+}
+
+export interface PhoneNumberFixture {
+	sid: string;
+	accountSid: string;
+	phoneNumber: string;
+	friendlyName: string;
+	capabilities: { voice: boolean; sms: boolean; mms: boolean; fax: boolean };
+}
+
+export interface MessagingServiceFixture {
+	sid: string;
+	accountSid: string;
+	friendlyName: string;
+	/** Phone numbers (E.164) in the Messaging Service's sender pool. */
+	senderPool: string[];
+}
+
+export const FULL_ACCOUNT: AccountFixture = {
+	sid: 'AC5a4db0c5ac0000000000000000000001',
+	authToken: '5a4db0c5700000000000000000000001',
+	friendlyName: 'Sandbox Full Account',
+	type: 'Full',
+	verifiedCallerIds: [],
+};
+
+export const API_KEY: ApiKeyFixture = {
+	sid: 'SK5a4db0c55e0000000000000000000001',
+	secret: '5a4db0c55ec000000000000000000001',
+	accountSid: FULL_ACCOUNT.sid,
+	friendlyName: 'Sandbox standard key',
+	keyType: 'standard',
+};
+
+export const MAIN_API_KEY: ApiKeyFixture = {
+	sid: 'SK5a4db0c55e0000000000000000000002',
+	secret: '5a4db0c55ec000000000000000000002',
+	accountSid: FULL_ACCOUNT.sid,
+	friendlyName: 'Sandbox main key',
+	keyType: 'main',
+};
+
+/** Numbers a trial account may send to. They are fictional 555-01xx numbers. */
+export const TRIAL_VERIFIED_NUMBERS = ['+15555550111', '+15555550112'];
+
+export const TRIAL_ACCOUNT: AccountFixture = {
+	sid: 'AC5a4db0c5ac0000000000000000000007',
+	authToken: '5a4db0c5700000000000000000000007',
+	friendlyName: 'Sandbox Trial Account',
+	type: 'Trial',
+	verifiedCallerIds: TRIAL_VERIFIED_NUMBERS,
+};
+
+const ALL_CAPABILITIES = { voice: true, sms: true, mms: true, fax: false };
+
+/** +15005550006 is Twilio's documented "valid From" test number, so it is the default sender. */
+export const NUMBER_MAIN: PhoneNumberFixture = {
+	sid: 'PN5a4db0c59e0000000000000000000001',
+	accountSid: FULL_ACCOUNT.sid,
+	phoneNumber: '+15005550006',
+	friendlyName: 'Sandbox Main',
+	capabilities: ALL_CAPABILITIES,
+};
+
+export const NUMBER_SUPPORT: PhoneNumberFixture = {
+	sid: 'PN5a4db0c59e0000000000000000000002',
+	accountSid: FULL_ACCOUNT.sid,
+	phoneNumber: '+15555550100',
+	friendlyName: 'Sandbox Support',
+	capabilities: ALL_CAPABILITIES,
+};
+
+export const NUMBER_ALERTS: PhoneNumberFixture = {
+	sid: 'PN5a4db0c59e0000000000000000000003',
+	accountSid: FULL_ACCOUNT.sid,
+	phoneNumber: '+15555550101',
+	friendlyName: 'Sandbox Alerts',
+	capabilities: ALL_CAPABILITIES,
+};
+
+/** Voice-only: sending an SMS from it fails with 21606, as with a real voice-only number. */
+export const NUMBER_VOICE_ONLY: PhoneNumberFixture = {
+	sid: 'PN5a4db0c59e0000000000000000000004',
+	accountSid: FULL_ACCOUNT.sid,
+	phoneNumber: '+15555550102',
+	friendlyName: 'Sandbox Voice Only',
+	capabilities: { voice: true, sms: false, mms: false, fax: false },
+};
+
+export const NUMBER_TRIAL: PhoneNumberFixture = {
+	sid: 'PN5a4db0c59e0000000000000000000005',
+	accountSid: TRIAL_ACCOUNT.sid,
+	phoneNumber: '+15555550199',
+	friendlyName: 'Trial Number',
+	capabilities: ALL_CAPABILITIES,
+};
+
+export const MESSAGING_SERVICE: MessagingServiceFixture = {
+	sid: 'MG5a4db0c5360000000000000000000001',
+	accountSid: FULL_ACCOUNT.sid,
+	friendlyName: 'Sandbox Notifications',
+	senderPool: [NUMBER_ALERTS.phoneNumber],
+};
+
+export const ACCOUNTS: readonly AccountFixture[] = [FULL_ACCOUNT, TRIAL_ACCOUNT];
+export const API_KEYS: readonly ApiKeyFixture[] = [API_KEY, MAIN_API_KEY];
+export const PHONE_NUMBERS: readonly PhoneNumberFixture[] = [
+	NUMBER_MAIN,
+	NUMBER_SUPPORT,
+	NUMBER_ALERTS,
+	NUMBER_VOICE_ONLY,
+	NUMBER_TRIAL,
+];
+export const MESSAGING_SERVICES: readonly MessagingServiceFixture[] = [MESSAGING_SERVICE];
+
+/** A recipient with no special behaviour: messages to it are delivered. */
+export const SAMPLE_RECIPIENT = '+15555550123';
+
+/**
+ * Twilio's documented magic test numbers, plus two of our own (marked) for asynchronous failures.
+ * See sandbox/README.md for the table.
+ */
+export const MAGIC_TO = {
+	invalid: '+15005550001', // 21211
+	unreachable: '+15005550002', // 21612
+	noInternational: '+15005550003', // 21408
+	blocked: '+15005550004', // 21610
+	notMobile: '+15005550009', // 21614
+	/** Ours: accepted, then ends `undelivered` with error 30003. */
+	undelivered: '+15005550010',
+	/** Ours: accepted, then ends `failed` with error 30008. */
+	failed: '+15005550011',
+} as const;
+
+export const MAGIC_FROM = {
+	invalid: '+15005550001', // 21212
+	notOwned: '+15005550007', // 21606
+	queueFull: '+15005550008', // 21611
+	valid: '+15005550006', // accepted (it is NUMBER_MAIN)
+} as const;

@@ -1,0 +1,35 @@
+/**
+ * Every timer the sandbox starts goes through a Scheduler, so close() and reset() can cancel all of
+ * them at once and jest never sees a stray handle.
+ */
+export class Scheduler {
+	private readonly timers = new Set<NodeJS.Timeout>();
+
+	constructor(private readonly onError: (err: unknown) => void = () => undefined) {}
+
+	after(ms: number, fn: () => void): void {
+		const timer = setTimeout(() => {
+			this.timers.delete(timer);
+			try {
+				fn();
+			} catch (err) {
+				this.onError(err);
+			}
+		}, Math.max(0, ms));
+		this.timers.add(timer);
+	}
+
+	/** Resolves after `ms`; never resolves if the scheduler is cleared first (the socket is gone by then). */
+	sleep(ms: number): Promise<void> {
+		return new Promise((resolve) => this.after(ms, resolve));
+	}
+
+	clear(): void {
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+	}
+
+	get pending(): number {
+		return this.timers.size;
+	}
+}
