@@ -3,7 +3,7 @@
 const project = (name, extra = {}) => ({
 	displayName: name,
 	testEnvironment: 'node',
-	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
 	testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
 	...extra,
 });

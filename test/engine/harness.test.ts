@@ -143,6 +143,36 @@ class HttpNode implements INodeType {
 	}
 }
 
+/** Attaches a small binary file to each item. */
+class BinaryNode implements INodeType {
+	description = describeNode('test.binary');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const out: INodeExecutionData[] = [];
+		const items = this.getInputData();
+		for (let i = 0; i < items.length; i++) {
+			const data = await this.helpers.prepareBinaryData(Buffer.from(`file ${i}`), 'a.txt', 'text/plain');
+			out.push({ json: {}, binary: { data }, pairedItem: { item: i } });
+		}
+		return [out];
+	}
+}
+
+/** Reads the binary data of its input items. */
+class ReadBinaryNode implements INodeType {
+	description = describeNode('test.readBinary');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const out: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			const buffer = await this.helpers.getBinaryDataBuffer(i, 'data');
+			out.push({ json: { text: buffer.toString('utf8') }, pairedItem: { item: i } });
+		}
+		return [out];
+	}
+}
+
 /** Never finishes. */
 class HangNode implements INodeType {
 	description = describeNode('test.hang');
@@ -159,6 +189,8 @@ const nodeTypes: RunOptions['nodeTypes'] = {
 	'test.creds': new CredsNode(),
 	'test.http': new HttpNode(),
 	'test.hang': new HangNode(),
+	'test.binary': new BinaryNode(),
+	'test.readBinary': new ReadBinaryNode(),
 };
 
 function node(name: string, type: string, extra: Partial<INode> = {}): INode {
@@ -317,6 +349,17 @@ describe('engine harness (n8n-core WorkflowExecute)', () => {
 			expect(seen[0].headers['x-api-key']).toBe('secret-key');
 			expect(seen[1].headers['x-api-key']).toBeUndefined();
 		});
+	});
+
+	it('keeps binary data in memory through prepareBinaryData / getBinaryDataBuffer', async () => {
+		const result = await runWorkflow(
+			chain(itemsSource([{}, {}]), node('Binary', 'test.binary'), node('Read', 'test.readBinary')),
+			{ nodeTypes },
+		);
+
+		expect(result.error).toBeUndefined();
+		expect(result.outputs('Binary')[0].binary?.data).toMatchObject({ fileName: 'a.txt', mimeType: 'text/plain' });
+		expect(result.outputs('Read').map((i) => i.json)).toEqual([{ text: 'file 0' }, { text: 'file 1' }]);
 	});
 
 	it('rejects when the run does not finish within timeoutMs', async () => {

@@ -51,7 +51,10 @@ export interface RunOptions {
 export interface EngineResult {
 	/** The full result, as n8n would store it. */
 	run: IRun;
-	/** The run's error, if the workflow failed. */
+	/**
+	 * The run's error, if the workflow failed. Like every error in `run`, n8n stores it as a plain
+	 * object copy (name, message, context.itemIndex, node, ...), so match fields, not `instanceof`.
+	 */
 	error?: ExecutionError | Error;
 	/** Names of the nodes in the order they finished. */
 	executedNodes: string[];

@@ -106,8 +106,9 @@ export function sid(prefix: string) {
 /** A whole number in [min, max]; numeric strings are accepted because expressions often yield them. */
 export function boundedInt(min: number, max: number, unit = '') {
 	const fix = `Use a whole number from ${min} to ${max}${unit ? ` (${unit})` : ''}`;
-	return z.union([z.number(), z.string()]).transform((raw, ctx) => {
-		const value = typeof raw === 'number' ? raw : /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+	// z.unknown, not z.number: zod's own NaN and type messages would bypass our reason and fix.
+	return z.unknown().transform((raw, ctx) => {
+		const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
 		if (!Number.isInteger(value)) {
 			addProblem(ctx, { message: 'not a whole number', fix });
 			return z.NEVER;
@@ -166,8 +167,15 @@ export function parseIsoDateTime(raw: string): Date | undefined {
 	return date;
 }
 
-export const isoDateTime = z.union([z.string(), z.date()]).transform((raw, ctx) => {
-	const date = raw instanceof Date ? (Number.isNaN(raw.getTime()) ? undefined : raw) : parseIsoDateTime(raw);
+export const isoDateTime = z.unknown().transform((raw, ctx) => {
+	const date =
+		raw instanceof Date
+			? Number.isNaN(raw.getTime())
+				? undefined
+				: raw
+			: typeof raw === 'string'
+				? parseIsoDateTime(raw)
+				: undefined;
 	if (date) return date;
 	addProblem(ctx, {
 		message: 'not an ISO 8601 date and time',

@@ -15,8 +15,8 @@
  * - InstanceSettings (n8n-core): every node execution context does
  *   `Container.get(InstanceSettings)` in its constructor. Its default config points at
  *   `~/.n8n` and, when no settings file exists there, writes one with a freshly generated
- *   encryption key. We build the real class against a throw-away folder under the OS temp dir
- *   (removed on process exit) with a fixed encryption key, so tests never touch the user's home.
+ *   encryption key. We build the real class against a fixed folder under the OS temp dir
+ *   (see engineN8nFolder), so tests never touch the user's home.
  *
  * Services left to construct themselves on demand, for the record:
  * - ExecutionContextService (establishes `runtimeData` at the start of every run),
@@ -32,8 +32,8 @@ import { Container } from '@n8n/di';
 import { InstanceSettings } from 'n8n-core';
 import { LoggerProxy } from 'n8n-workflow';
 import type { Logger as WorkflowLogger, LogMetadata } from 'n8n-workflow';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -106,20 +106,33 @@ export function ensureEngineContainer(): void {
 	Container.set(Logger, logger as unknown as Logger);
 	LoggerProxy.init(logger);
 
-	const n8nFolder = mkdtempSync(path.join(tmpdir(), 'n8n-engine-'));
-	process.once('exit', () => rmSync(n8nFolder, { recursive: true, force: true }));
+	const n8nFolder = engineN8nFolder();
 	const instanceSettings = new InstanceSettings(
-		{
-			n8nFolder,
-			userHome: n8nFolder,
-			encryptionKey: 'engine-test-encryption-key',
-			enforceSettingsFilePermissions: false,
-		},
+		// encryptionKey '' = take the one in the settings file (engineN8nFolder wrote it).
+		{ n8nFolder, userHome: n8nFolder, encryptionKey: '', enforceSettingsFilePermissions: false },
 		logger as unknown as Logger,
 	);
 	Container.set(InstanceSettings, instanceSettings);
 
 	ready = true;
+}
+
+/**
+ * A fixed, per-user folder under the OS temp dir holding n8n's settings file (`config`, just an
+ * encryption key). We create the file ourselves, atomically (write + rename), so InstanceSettings
+ * only ever reads it: parallel jest workers cannot see a half-written file, and nothing needs
+ * cleaning up afterwards (jest's sandboxed `process` does not reliably run 'exit' listeners).
+ */
+function engineN8nFolder(): string {
+	const folder = path.join(tmpdir(), `n8n-nodes-comms-engine-${userInfo().uid}`);
+	const settingsFile = path.join(folder, 'config');
+	if (!existsSync(settingsFile)) {
+		mkdirSync(folder, { recursive: true });
+		const partial = `${settingsFile}.${process.pid}.tmp`;
+		writeFileSync(partial, JSON.stringify({ encryptionKey: 'engine-test-encryption-key' }));
+		renameSync(partial, settingsFile);
+	}
+	return folder;
 }
 
 /**

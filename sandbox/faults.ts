@@ -1,0 +1,148 @@
+/**
+ * Fault injection for the vendor API routes (never the admin routes). The order models what a
+ * client can and cannot know:
+ *   latency → connection reset → 429 → 503-before  (request NOT processed: safe to retry)
+ *   → handler runs → 500-after                      (request processed: outcome unknown to the client)
+ *   → slow response.
+ * With a seed, every request draws the same fixed number of random values, so a given sequence of
+ * requests meets the same faults on every run.
+ */
+export interface FaultConfig {
+	latencyMs: number;
+	/** Extra delay, uniform in [0, jitterMs). */
+	jitterMs: number;
+	rate429: number;
+	retryAfterSec: number;
+	rate5xx: number;
+	rate5xxBefore: number;
+	rateReset: number;
+	rateSlow: number;
+	slowMs: number;
+	seed?: number;
+	/**
+	 * Only inject into these routes (names as in stats.requestsByRoute, e.g. `twilio.messages.create`;
+	 * a trailing `*` matches a prefix). Unset: every API route.
+	 */
+	routes?: string[];
+}
+
+export interface FaultDecision {
+	delayMs: number;
+	reset: boolean;
+	tooManyRequests: boolean;
+	unavailableBefore: boolean;
+	errorAfter: boolean;
+	slowMs: number;
+}
+
+export const DEFAULT_FAULTS: FaultConfig = {
+	latencyMs: 0,
+	jitterMs: 0,
+	rate429: 0,
+	retryAfterSec: 1,
+	rate5xx: 0,
+	rate5xxBefore: 0,
+	rateReset: 0,
+	rateSlow: 0,
+	slowMs: 0,
+};
+
+const RATE_KEYS = ['rate429', 'rate5xx', 'rate5xxBefore', 'rateReset', 'rateSlow'] as const;
+const DURATION_KEYS = ['latencyMs', 'jitterMs', 'retryAfterSec', 'slowMs'] as const;
+
+/** Throws a readable Error for values that make no sense, so the admin endpoint can answer 400. */
+export function validateFaults(input: unknown): Partial<FaultConfig> {
+	if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('faults must be a JSON object');
+	const src = input as Record<string, unknown>;
+	const out: Partial<FaultConfig> = {};
+	for (const key of Object.keys(src)) {
+		const value = src[key];
+		if ((RATE_KEYS as readonly string[]).includes(key)) {
+			if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error(`${key} must be a number from 0 to 1`);
+			out[key as (typeof RATE_KEYS)[number]] = value;
+		} else if ((DURATION_KEYS as readonly string[]).includes(key)) {
+			if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${key} must be a number >= 0`);
+			out[key as (typeof DURATION_KEYS)[number]] = value;
+		} else if (key === 'seed') {
+			if (value === null || value === undefined) out.seed = undefined;
+			else if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error('seed must be an integer');
+			else out.seed = value;
+		} else if (key === 'routes') {
+			if (value === null || value === undefined) out.routes = undefined;
+			else if (!Array.isArray(value) || !value.every((r) => typeof r === 'string')) throw new Error('routes must be a list of route names');
+			else out.routes = value as string[];
+		} else {
+			throw new Error(`unknown fault setting: ${key}`);
+		}
+	}
+	return out;
+}
+
+/** mulberry32: tiny, fast, and good enough to make fault sequences repeatable. */
+function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export class FaultController {
+	private config: FaultConfig;
+	private random: () => number = Math.random;
+
+	/** `baseline` is what reset() returns to (the startup options); clear() always goes to no faults. */
+	constructor(private readonly baseline: Partial<FaultConfig> = {}) {
+		this.config = { ...DEFAULT_FAULTS };
+		this.set(baseline);
+	}
+
+	get(): FaultConfig {
+		return { ...this.config, routes: this.config.routes ? [...this.config.routes] : undefined };
+	}
+
+	set(patch: Partial<FaultConfig>): FaultConfig {
+		const valid = validateFaults(patch);
+		this.config = { ...this.config, ...valid };
+		if ('seed' in valid) this.random = valid.seed === undefined ? Math.random : mulberry32(valid.seed);
+		return this.get();
+	}
+
+	clear(): FaultConfig {
+		this.config = { ...DEFAULT_FAULTS };
+		this.random = Math.random;
+		return this.get();
+	}
+
+	restoreBaseline(): FaultConfig {
+		this.clear();
+		return this.set(this.baseline);
+	}
+
+	decide(route: string): FaultDecision {
+		const c = this.config;
+		if (!this.applies(route)) {
+			return { delayMs: 0, reset: false, tooManyRequests: false, unavailableBefore: false, errorAfter: false, slowMs: 0 };
+		}
+		// Always six draws, in this order, whatever the rates: keeps seeded runs aligned.
+		const [jitter, reset, tooMany, before, after, slow] = [0, 0, 0, 0, 0, 0].map(() => this.random());
+		const outcome = {
+			delayMs: c.latencyMs + (c.jitterMs > 0 ? Math.floor(jitter * c.jitterMs) : 0),
+			reset: reset < c.rateReset,
+			tooManyRequests: tooMany < c.rate429,
+			unavailableBefore: before < c.rate5xxBefore,
+			errorAfter: after < c.rate5xx,
+			slowMs: slow < c.rateSlow ? c.slowMs : 0,
+		};
+		return outcome;
+	}
+
+	private applies(route: string): boolean {
+		const routes = this.config.routes;
+		if (!routes || routes.length === 0) return true;
+		return routes.some((r) => (r.endsWith('*') ? route.startsWith(r.slice(0, -1)) : route === r));
+	}
+}

@@ -1,0 +1,148 @@
+/**
+ * Counters for tests and benchmarks. The exactly-once part answers "did a retry send the same
+ * message twice?": every accepted create carries a logical key (a hash of what the user asked to
+ * send), and a key seen again is a duplicate.
+ */
+import { createHash } from 'node:crypto';
+
+export type FaultKind = 'latency' | 'rate429' | 'rate5xx' | 'rate5xxBefore' | 'reset' | 'slow';
+
+export interface DuplicateKey {
+	key: string;
+	kind: string;
+	/** Accepted creates with this key; 2 or more. */
+	count: number;
+	sids: string[];
+	to: string;
+}
+
+export interface SandboxStats {
+	startedAt: string;
+	requestsTotal: number;
+	requestsByRoute: Record<string, number>;
+	responsesByStatus: Record<string, number>;
+	faultsInjected: Record<FaultKind, number>;
+	createsAccepted: number;
+	createsAcceptedByKind: Record<string, number>;
+	uniqueSends: number;
+	duplicates: number;
+	duplicateKeys: DuplicateKey[];
+	inFlight: number;
+	/** Peak number of API requests being handled at once. */
+	maxInFlight: number;
+	webhooks: { attempted: number; succeeded: number; failed: number };
+	inboundSimulated: number;
+}
+
+/** Stable hash of the parts of a create request that define "the same send". */
+export function logicalKey(parts: ReadonlyArray<string | readonly string[] | null | undefined>): string {
+	return createHash('sha256')
+		.update(JSON.stringify(parts.map((p) => p ?? null)))
+		.digest('hex')
+		.slice(0, 24);
+}
+
+interface KeyEntry {
+	kind: string;
+	sids: string[];
+	to: string;
+}
+
+const noFaults = (): Record<FaultKind, number> => ({
+	latency: 0,
+	rate429: 0,
+	rate5xx: 0,
+	rate5xxBefore: 0,
+	reset: 0,
+	slow: 0,
+});
+
+export class StatsCollector {
+	private startedAt = new Date();
+	private requestsTotal = 0;
+	private requestsByRoute: Record<string, number> = {};
+	private responsesByStatus: Record<string, number> = {};
+	private faults = noFaults();
+	private createsByKind: Record<string, number> = {};
+	private keys = new Map<string, KeyEntry>();
+	private inFlight = 0;
+	private maxInFlight = 0;
+	private webhooks = { attempted: 0, succeeded: 0, failed: 0 };
+	private inboundSimulated = 0;
+
+	requestStarted(route: string): void {
+		this.requestsTotal++;
+		this.requestsByRoute[route] = (this.requestsByRoute[route] ?? 0) + 1;
+		this.inFlight++;
+		if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+	}
+
+	requestEnded(): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+	}
+
+	response(status: number): void {
+		const k = String(status);
+		this.responsesByStatus[k] = (this.responsesByStatus[k] ?? 0) + 1;
+	}
+
+	fault(kind: FaultKind): void {
+		this.faults[kind]++;
+	}
+
+	acceptedCreate(kind: string, key: string, sid: string, to: string): void {
+		this.createsByKind[kind] = (this.createsByKind[kind] ?? 0) + 1;
+		const entry = this.keys.get(key);
+		if (entry) entry.sids.push(sid);
+		else this.keys.set(key, { kind, sids: [sid], to });
+	}
+
+	webhook(ok: boolean): void {
+		this.webhooks.attempted++;
+		if (ok) this.webhooks.succeeded++;
+		else this.webhooks.failed++;
+	}
+
+	inbound(): void {
+		this.inboundSimulated++;
+	}
+
+	reset(): void {
+		this.startedAt = new Date();
+		this.requestsTotal = 0;
+		this.requestsByRoute = {};
+		this.responsesByStatus = {};
+		this.faults = noFaults();
+		this.createsByKind = {};
+		this.keys.clear();
+		// In-flight requests are still running; only the peak starts over.
+		this.maxInFlight = this.inFlight;
+		this.webhooks = { attempted: 0, succeeded: 0, failed: 0 };
+		this.inboundSimulated = 0;
+	}
+
+	snapshot(): SandboxStats {
+		const duplicateKeys: DuplicateKey[] = [];
+		let accepted = 0;
+		for (const [key, e] of this.keys) {
+			accepted += e.sids.length;
+			if (e.sids.length > 1) duplicateKeys.push({ key, kind: e.kind, count: e.sids.length, sids: [...e.sids], to: e.to });
+		}
+		return {
+			startedAt: this.startedAt.toISOString(),
+			requestsTotal: this.requestsTotal,
+			requestsByRoute: { ...this.requestsByRoute },
+			responsesByStatus: { ...this.responsesByStatus },
+			faultsInjected: { ...this.faults },
+			createsAccepted: accepted,
+			createsAcceptedByKind: { ...this.createsByKind },
+			uniqueSends: this.keys.size,
+			duplicates: accepted - this.keys.size,
+			duplicateKeys,
+			inFlight: this.inFlight,
+			maxInFlight: this.maxInFlight,
+			webhooks: { ...this.webhooks },
+			inboundSimulated: this.inboundSimulated,
+		};
+	}
+}
