@@ -2,12 +2,19 @@
  * Every timer the sandbox starts goes through a Scheduler, so close() and reset() can cancel all of
  * them at once and jest never sees a stray handle.
  */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export class Scheduler {
 	private readonly timers = new Set<NodeJS.Timeout>();
 
 	constructor(private readonly onError: (err: unknown) => void = () => undefined) {}
 
 	after(ms: number, fn: () => void): void {
+		// setTimeout fires at once for delays over ~24.8 days; scheduled messages can be 35 days out.
+		if (ms > MAX_TIMEOUT_MS) {
+			this.after(MAX_TIMEOUT_MS, () => this.after(ms - MAX_TIMEOUT_MS, fn));
+			return;
+		}
 		const timer = setTimeout(() => {
 			this.timers.delete(timer);
 			try {

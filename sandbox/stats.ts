@@ -21,7 +21,7 @@ export interface SandboxStats {
 	requestsTotal: number;
 	requestsByRoute: Record<string, number>;
 	responsesByStatus: Record<string, number>;
-	faultsInjected: Record<FaultKind, number>;
+	faults: Record<FaultKind, number>;
 	createsAccepted: number;
 	createsAcceptedByKind: Record<string, number>;
 	uniqueSends: number;
@@ -133,7 +133,7 @@ export class StatsCollector {
 			requestsTotal: this.requestsTotal,
 			requestsByRoute: { ...this.requestsByRoute },
 			responsesByStatus: { ...this.responsesByStatus },
-			faultsInjected: { ...this.faults },
+			faults: { ...this.faults },
 			createsAccepted: accepted,
 			createsAcceptedByKind: { ...this.createsByKind },
 			uniqueSends: this.keys.size,

@@ -12,6 +12,8 @@ export interface PageWindow<T> {
 	pageSize: number;
 	start: number;
 	nextToken: string | null;
+	hasPrevious: boolean;
+	/** Absent when the page is past the end and there is no item to anchor a token on. */
 	previousToken: string | null;
 }
 
@@ -34,8 +36,14 @@ export function pageWindow<T>(all: readonly T[], query: FormParams, sidOf: (item
 	}
 	const items = all.slice(start, start + pageSize);
 	const nextToken = start + pageSize < all.length && items.length ? `PA${sidOf(items[items.length - 1])}` : null;
-	const previousToken = start > 0 && items.length ? `PB${sidOf(items[0])}` : start > 0 ? 'PB' : null;
-	return { items, page, pageSize, start, nextToken, previousToken };
+	const previousToken = start > 0 && items.length ? `PB${sidOf(items[0])}` : null;
+	return { items, page, pageSize, start, nextToken, hasPrevious: start > 0, previousToken };
+}
+
+function previousQuery(w: PageWindow<unknown>, size: string): Record<string, string> {
+	const q: Record<string, string> = { PageSize: size, Page: String(Math.max(0, w.page - 1)) };
+	if (w.previousToken) q.PageToken = w.previousToken;
+	return q;
 }
 
 function withQuery(path: string, filters: Record<string, string>, extra: Record<string, string>): string {
@@ -74,9 +82,7 @@ export function page2010<T>(args: {
 			: null,
 		page: w.page,
 		page_size: w.pageSize,
-		previous_page_uri: w.previousToken
-			? withQuery(args.path, args.filters, { PageSize: size, Page: String(Math.max(0, w.page - 1)), PageToken: w.previousToken })
-			: null,
+		previous_page_uri: w.hasPrevious ? withQuery(args.path, args.filters, previousQuery(w, size)) : null,
 		start: w.start,
 		uri: withQuery(args.path, args.filters, { PageSize: size, Page: String(w.page), ...(token ? { PageToken: token } : {}) }),
 	};
@@ -102,9 +108,7 @@ export function pageV1<T>(args: {
 			next_page_url: w.nextToken ? url({ PageSize: size, Page: String(w.page + 1), PageToken: w.nextToken }) : null,
 			page: w.page,
 			page_size: w.pageSize,
-			previous_page_url: w.previousToken
-				? url({ PageSize: size, Page: String(Math.max(0, w.page - 1)), PageToken: w.previousToken })
-				: null,
+			previous_page_url: w.hasPrevious ? url(previousQuery(w, size)) : null,
 			url: url({ PageSize: size, Page: String(w.page) }),
 		},
 	};

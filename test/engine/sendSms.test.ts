@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { FULL_ACCOUNT, MAGIC_TO, MESSAGING_SERVICE, NUMBER_MAIN, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { runNode } from '../support/twilioWorkflows';
@@ -12,7 +13,7 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 
-const sms = (parameters: Record<string, unknown>, items: Record<string, unknown>[] = [{}], extra: { continueOnFail?: boolean; credential?: Record<string, unknown> } = {}) =>
+const sms = (parameters: Record<string, unknown>, items: Record<string, unknown>[] = [{}], extra: { continueOnFail?: boolean; credential?: IDataObject } = {}) =>
 	runNode({ type: 'CUSTOM.sendSms', parameters: parameters as never, items: items as never, baseUrl: sandbox.url, ...extra });
 
 /** Outbound messages the sandbox holds, through its admin endpoint (what a phone would receive). */

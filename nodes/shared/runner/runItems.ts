@@ -43,6 +43,14 @@ function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number):
 	return { json, pairedItem: { item: itemIndex } };
 }
 
+interface Failure {
+	index: number;
+	error: NodeApiError | NodeOperationError;
+}
+
+/** Without continueOnFail the lowest failing item is reported, as a sequential loop would. */
+const isEarlier = (index: number, current: Failure | undefined) => current === undefined || index < current.index;
+
 export async function runItems(
 	ctx: IExecuteFunctions,
 	operation: ItemOperation,
@@ -55,10 +63,10 @@ export async function runItems(
 	const concurrency = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, count || 1));
 	const gate = startGate(options.perSecond);
 	let nextIndex = 0;
-	let firstFailure: { index: number; error: NodeApiError | NodeOperationError } | undefined;
+	const failure: { first?: Failure } = {};
 
 	const worker = async () => {
-		while (firstFailure === undefined && nextIndex < count) {
+		while (failure.first === undefined && nextIndex < count) {
 			const i = nextIndex++;
 			await gate();
 			try {
@@ -68,14 +76,14 @@ export async function runItems(
 				const error = toNodeError(raw, i);
 				if (continueOnFail) {
 					results[i] = [errorItem(error, i)];
-				} else if (firstFailure === undefined || i < firstFailure.index) {
-					firstFailure = { index: i, error };
+				} else if (isEarlier(i, failure.first)) {
+					failure.first = { index: i, error };
 				}
 			}
 		}
 	};
 
 	await Promise.all(Array.from({ length: concurrency }, worker));
-	if (firstFailure) throw firstFailure.error;
+	if (failure.first) throw failure.first.error;
 	return [results.flat()];
 }

@@ -15,8 +15,9 @@ export function signingPayload(url: string, params: FormParams = {}): string {
 	for (const key of Object.keys(params).sort()) {
 		const value = params[key];
 		if (value === undefined) continue;
-		// Repeated keys (e.g. MediaUrl) contribute each value, in the order sent, under the same key.
-		for (const v of Array.isArray(value) ? value : [value]) payload += key + v;
+		// Repeated keys contribute each distinct value under the same key, sorted, as the SDK's
+		// validator computes it; the order the values arrive in does not matter.
+		for (const v of Array.isArray(value) ? [...new Set(value)].sort() : [value]) payload += key + v;
 	}
 	return payload;
 }
@@ -37,23 +38,19 @@ function safeEqual(a: string, b: string): boolean {
 
 /**
  * Twilio signs the URL exactly as it requested it, but proxies may add or strip a default port.
- * Accept both spellings, as the official helpers do.
+ * Accept both spellings, as the official helpers do. Worked on the raw string, because `new URL()`
+ * silently drops a default port and would hide which spelling arrived.
  */
 function urlVariants(url: string): string[] {
-	try {
-		const u = new URL(url);
-		const defaultPort = u.protocol === 'https:' ? '443' : '80';
-		if (u.port) {
-			const without = new URL(url);
-			without.port = '';
-			return [url, without.toString()];
-		}
-		// URL drops default ports on assignment, so splice the port into the string by hand.
-		const withPort = url.replace(`${u.protocol}//${u.host}`, `${u.protocol}//${u.hostname}:${defaultPort}`);
-		return [url, withPort];
-	} catch {
-		return [url];
-	}
+	const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/i.exec(url);
+	if (!m) return [url];
+	const [, scheme, authority, rest] = m;
+	const defaultPort = scheme.toLowerCase() === 'https://' ? '443' : scheme.toLowerCase() === 'http://' ? '80' : undefined;
+	if (!defaultPort) return [url];
+	const port = /:(\d+)$/.exec(authority);
+	// Like the SDK's validator, any port may have been added by a proxy in front of n8n.
+	if (port) return [url, scheme + authority.slice(0, -port[0].length) + rest];
+	return [url, `${scheme}${authority}:${defaultPort}${rest}`];
 }
 
 export type SignatureCheck =

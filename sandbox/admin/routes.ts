@@ -1,0 +1,128 @@
+/**
+ * Admin endpoints under /__sandbox/: no auth, loopback callers only, never faulted or counted.
+ * They let tests and the demo look inside the sandbox and drive it (faults, inbound SMS).
+ */
+import type { SandboxCore } from '../core';
+import * as fixtures from '../fixtures';
+import { ApiError, Route } from '../router';
+import { InboundError, InboundSmsInput, simulateInboundSms } from '../twilio/inbound';
+
+const adminError = (status: number, message: string): ApiError => new ApiError(status, { error: message });
+
+export function snapshotState(core: SandboxCore, requestLimit: number) {
+	const s = core.store;
+	return {
+		accounts: [...s.accounts.values()],
+		apiKeys: [...s.apiKeys.values()],
+		numbers: [...s.numbers.values()],
+		messagingServices: [...s.messagingServices.values()],
+		messages: [...s.messages.values()],
+		webhooks: [...s.webhooks],
+		inbound: [...s.inbound],
+		optOuts: [...s.optOuts],
+		requests: requestLimit >= s.requests.length ? [...s.requests] : s.requests.slice(s.requests.length - requestLimit),
+		requestsTotal: s.requests.length,
+	};
+}
+
+export const adminRoutes: readonly Route[] = [
+	{
+		name: 'admin.health',
+		method: 'GET',
+		path: '/__sandbox/health',
+		auth: 'none',
+		handle: (ctx) => ({ status: 200, body: { ok: true, url: ctx.baseUrl } }),
+	},
+	{
+		name: 'admin.fixtures',
+		method: 'GET',
+		path: '/__sandbox/fixtures',
+		auth: 'none',
+		handle: () => ({
+			status: 200,
+			body: {
+				fullAccount: fixtures.FULL_ACCOUNT,
+				trialAccount: fixtures.TRIAL_ACCOUNT,
+				apiKey: fixtures.API_KEY,
+				mainApiKey: fixtures.MAIN_API_KEY,
+				phoneNumbers: fixtures.PHONE_NUMBERS,
+				messagingServices: fixtures.MESSAGING_SERVICES,
+				magicTo: fixtures.MAGIC_TO,
+				magicFrom: fixtures.MAGIC_FROM,
+			},
+		}),
+	},
+	{
+		name: 'admin.state',
+		method: 'GET',
+		path: '/__sandbox/state',
+		auth: 'none',
+		handle: (ctx) => {
+			// Recorded requests can be many; default to the last 1000, `?requests=all` for every one kept.
+			const q = ctx.query.requests?.[0];
+			const limit = q === 'all' ? Number.MAX_SAFE_INTEGER : /^\d+$/.test(q ?? '') ? Number(q) : 1000;
+			return { status: 200, body: snapshotState(ctx.core, limit) };
+		},
+	},
+	{
+		name: 'admin.stats',
+		method: 'GET',
+		path: '/__sandbox/stats',
+		auth: 'none',
+		handle: (ctx) => ({ status: 200, body: ctx.core.stats.snapshot() }),
+	},
+	{
+		name: 'admin.faults.get',
+		method: 'GET',
+		path: '/__sandbox/faults',
+		auth: 'none',
+		handle: (ctx) => ({ status: 200, body: ctx.core.faults.get() }),
+	},
+	{
+		name: 'admin.faults.set',
+		method: 'POST',
+		path: '/__sandbox/faults',
+		auth: 'none',
+		handle: (ctx) => {
+			try {
+				return { status: 200, body: ctx.core.faults.set((ctx.json ?? {}) as never) };
+			} catch (err) {
+				throw adminError(400, err instanceof Error ? err.message : String(err));
+			}
+		},
+	},
+	{
+		name: 'admin.faults.clear',
+		method: 'DELETE',
+		path: '/__sandbox/faults',
+		auth: 'none',
+		handle: (ctx) => ({ status: 200, body: ctx.core.faults.clear() }),
+	},
+	{
+		name: 'admin.reset',
+		method: 'POST',
+		path: '/__sandbox/reset',
+		auth: 'none',
+		handle: (ctx) => {
+			ctx.core.reset();
+			return { status: 200, body: { ok: true } };
+		},
+	},
+	{
+		name: 'admin.inbound.sms',
+		method: 'POST',
+		path: '/__sandbox/inbound/sms',
+		auth: 'none',
+		handle: async (ctx) => {
+			if (typeof ctx.json !== 'object' || ctx.json === null) throw adminError(400, 'expected a JSON body {from, to, body, mediaUrls?}');
+			try {
+				const result = await simulateInboundSms(ctx.core, ctx.json as InboundSmsInput);
+				// 409: the message arrived but nothing was configured to receive it.
+				return { status: result.url ? 200 : 409, body: result };
+			} catch (err) {
+				if (err instanceof InboundError) throw adminError(err.status, err.message);
+				throw err;
+			}
+		},
+	},
+];

@@ -1,0 +1,11 @@
+/**
+ * Every vendor API route the sandbox serves. New APIs (Calls, Verify v2, Resend) add their
+ * module's `Route[]` here; the server, auth, faults and request recording need no change.
+ */
+import type { Route } from './router';
+import { accountRoutes } from './twilio/accounts';
+import { messageRoutes } from './twilio/messages';
+import { messagingServiceRoutes } from './twilio/messaging-services';
+import { numberRoutes } from './twilio/numbers';
+
+export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes];

@@ -1,0 +1,263 @@
+/**
+ * The HTTP front: one node:http server, two route tables. Vendor API requests go through
+ * recording, counters, faults and auth; /__sandbox/ requests only through the loopback check.
+ */
+import http, { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authenticateTwilio, authorizeTwilio, parseBasicAuth } from './auth';
+import type { SandboxCore } from './core';
+import { parseUrlEncoded } from './form';
+import { newSid } from './ids';
+import { ApiError, Route, RouteContext, RouteMatch, RouteResponse, Router } from './router';
+import { twilioErrors } from './twilio/errors';
+
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const ADMIN_PREFIX = '/__sandbox';
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) {
+				reject(new BodyTooLarge());
+				req.pause();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+export function isLoopback(address: string | undefined): boolean {
+	if (!address) return false;
+	return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+function send(res: ServerResponse, r: RouteResponse, extraHeaders: Record<string, string> = {}): void {
+	if (res.destroyed || res.writableEnded) return;
+	const headers: Record<string, string | number> = { ...extraHeaders, ...r.headers };
+	if (r.body === undefined || r.status === 204) {
+		res.writeHead(r.status, headers);
+		res.end();
+		return;
+	}
+	const text = JSON.stringify(r.body);
+	res.writeHead(r.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+	res.end(text);
+}
+
+function routeName(match: RouteMatch): string {
+	if (match.kind === 'found') return match.route.name;
+	return match.kind === 'method-not-allowed' ? 'unmatched.method_not_allowed' : 'unmatched.not_found';
+}
+
+export class SandboxServer {
+	private readonly server: http.Server;
+	private address: AddressInfo | null = null;
+
+	constructor(
+		private readonly core: SandboxCore,
+		private readonly api: Router,
+		private readonly admin: Router,
+	) {
+		this.server = http.createServer((req, res) => {
+			this.handle(req, res).catch((err: unknown) => {
+				this.core.log(`sandbox error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+				if (!res.headersSent) send(res, twilioErrors.internal().toResponse());
+				else res.destroy();
+			});
+		});
+	}
+
+	listen(port: number, host: string): Promise<AddressInfo> {
+		return new Promise((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, host, () => {
+				this.server.off('error', reject);
+				this.address = this.server.address() as AddressInfo;
+				resolve(this.address);
+			});
+		});
+	}
+
+	close(): Promise<void> {
+		this.core.close();
+		return new Promise((resolve) => {
+			this.server.close(() => resolve());
+			// Idle keep-alive sockets and requests parked in a latency sleep would otherwise hold close() open.
+			this.server.closeAllConnections();
+		});
+	}
+
+	private baseUrl(req: IncomingMessage): string {
+		const fallback = this.address ? `${this.address.address}:${this.address.port}` : 'localhost';
+		return `http://${req.headers.host ?? fallback}`;
+	}
+
+	private context(req: IncomingMessage, url: URL, raw: Buffer, params: Record<string, string>): RouteContext {
+		const contentType = req.headers['content-type'] ?? null;
+		let json: unknown;
+		if (contentType && /\bjson\b/i.test(contentType) && raw.length > 0) {
+			try {
+				json = JSON.parse(raw.toString('utf8'));
+			} catch {
+				json = undefined;
+			}
+		}
+		return {
+			core: this.core,
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			params,
+			query: parseUrlEncoded(url.search.slice(1)),
+			form: contentType && /application\/x-www-form-urlencoded/i.test(contentType) ? parseUrlEncoded(raw.toString('utf8')) : {},
+			json,
+			rawBody: raw,
+			headers: req.headers,
+			contentType,
+			baseUrl: this.baseUrl(req),
+			twilio: null,
+		};
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+		if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) return this.handleAdmin(req, res, url);
+		return this.handleApi(req, res, url);
+	}
+
+	private async handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+		if (!isLoopback(req.socket.remoteAddress)) {
+			send(res, { status: 403, body: { error: 'the sandbox admin API only answers loopback clients' } });
+			return;
+		}
+		const match = this.admin.match(req.method ?? 'GET', url.pathname);
+		if (match.kind !== 'found') {
+			send(res, { status: match.kind === 'not-found' ? 404 : 405, body: { error: `no admin endpoint ${req.method} ${url.pathname}` } });
+			return;
+		}
+		const raw = await readBody(req);
+		const ctx = this.context(req, url, raw, match.params);
+		if (raw.length > 0 && ctx.json === undefined) {
+			send(res, { status: 400, body: { error: 'admin endpoints take a JSON body' } });
+			return;
+		}
+		try {
+			send(res, await match.route.handle(ctx));
+		} catch (err) {
+			if (err instanceof ApiError) send(res, err.toResponse());
+			else throw err;
+		}
+	}
+
+	private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+		const { core } = this;
+		const started = Date.now();
+		const method = req.method ?? 'GET';
+		const match = this.api.match(method, url.pathname);
+		const name = routeName(match);
+		core.stats.requestStarted(name);
+		let counted = true;
+		res.on('close', () => {
+			if (counted) core.stats.requestEnded();
+			counted = false;
+		});
+
+		let raw: Buffer;
+		try {
+			raw = await readBody(req);
+		} catch (err) {
+			if (err instanceof BodyTooLarge) {
+				send(res, twilioErrors.payloadTooLarge().toResponse());
+				return;
+			}
+			throw err;
+		}
+		const ctx = this.context(req, url, raw, match.kind === 'found' ? match.params : {});
+		const record = (status: number, fault: string | null, body: unknown): void => {
+			core.store.recordRequest({
+				id: core.store.newId(),
+				at: new Date(started).toISOString(),
+				method,
+				path: url.pathname,
+				route: name,
+				routePath: match.kind === 'found' ? match.route.path : null,
+				query: ctx.query,
+				form: ctx.form,
+				...(ctx.json !== undefined ? { json: ctx.json } : {}),
+				contentType: ctx.contentType,
+				authUser: parseBasicAuth(req.headers.authorization)?.username ?? null,
+				status,
+				fault,
+				durationMs: Date.now() - started,
+				responseBody: body,
+			});
+			core.log(`${method} ${url.pathname} -> ${status || 'reset'} ${Date.now() - started}ms${fault ? ` [${fault}]` : ''}`);
+		};
+		const reply = (r: RouteResponse, fault: string | null): void => {
+			core.stats.response(r.status);
+			record(r.status, fault, r.body);
+			send(res, r, { 'Twilio-Request-Id': newSid('RQ') });
+		};
+
+		const decision = core.faults.decide(name);
+		if (decision.delayMs > 0) {
+			core.stats.fault('latency');
+			await core.io.sleep(decision.delayMs);
+		}
+		if (decision.reset) {
+			core.stats.fault('reset');
+			record(0, 'reset', undefined);
+			req.socket.destroy();
+			return;
+		}
+		if (decision.tooManyRequests) {
+			core.stats.fault('rate429');
+			reply(twilioErrors.tooManyRequests(core.faults.get().retryAfterSec).toResponse(), 'rate429');
+			return;
+		}
+		if (decision.unavailableBefore) {
+			core.stats.fault('rate5xxBefore');
+			reply(twilioErrors.unavailable().toResponse(), 'rate5xxBefore');
+			return;
+		}
+
+		let response = await this.dispatch(match, ctx);
+		let fault: string | null = null;
+		if (decision.errorAfter) {
+			// The work is done (a message may now exist); the client only sees a 500: "outcome unknown".
+			core.stats.fault('rate5xx');
+			response = twilioErrors.internal().toResponse();
+			fault = 'rate5xx';
+		}
+		if (decision.slowMs > 0) {
+			core.stats.fault('slow');
+			fault ??= 'slow';
+			await core.io.sleep(decision.slowMs);
+		}
+		reply(response, fault);
+	}
+
+	private async dispatch(match: RouteMatch, ctx: RouteContext): Promise<RouteResponse> {
+		try {
+			if (match.kind === 'not-found') throw twilioErrors.notFound(ctx.path);
+			if (match.kind === 'method-not-allowed') throw twilioErrors.methodNotAllowed(ctx.method);
+			const route: Route = match.route;
+			if (route.auth === 'twilio') {
+				ctx.twilio = authenticateTwilio(ctx.headers.authorization, this.core.store);
+				authorizeTwilio(route, match.params, ctx.twilio);
+			}
+			return await route.handle(ctx);
+		} catch (err) {
+			if (err instanceof ApiError) return err.toResponse();
+			this.core.log(`handler error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+			return twilioErrors.internal().toResponse();
+		}
+	}
+}

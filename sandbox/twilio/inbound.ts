@@ -1,0 +1,290 @@
+/**
+ * Simulated inbound SMS: what Twilio does when a phone texts one of the account's numbers. It
+ * stores the inbound message, POSTs (or GETs) a signed webhook to the number's SmsUrl, records the
+ * answer, and sends the `<Message>` replies of the returned TwiML as outbound messages.
+ */
+import type { SandboxCore } from '../core';
+import { MAGIC_TO } from '../fixtures';
+import { FormParams, toFormParams } from '../form';
+import { newSid } from '../ids';
+import { randomUUID } from 'node:crypto';
+import { countSegments } from '../segments';
+import type { AccountRecord, HttpCallbackMethod, IncomingNumberRecord, MessageRecord } from '../state';
+import type { WebhookResult } from '../webhooks';
+import { Address, formatAddress, parseAddress } from './addresses';
+import { guessContentType, newOutboundMessage, optOutKey } from './message-create';
+import { startDelivery } from './message-lifecycle';
+import { renderMessage } from './messages';
+import { isCallbackUrl } from './numbers';
+import { parseMessagingTwiml } from './twiml';
+
+export interface InboundSmsInput {
+	from: string;
+	to: string;
+	body?: string;
+	mediaUrls?: string[];
+	/** Deliver the same webhook this many times (same params, signature and idempotency token), as Twilio's retries do. */
+	deliveries?: number;
+}
+
+export interface InboundSmsResult {
+	messageSid: string;
+	url: string | null;
+	method: HttpCallbackMethod;
+	/** HTTP status of the webhook's answer; null if none came. */
+	status: number | null;
+	contentType: string | null;
+	twiml: string | null;
+	twimlError: string | null;
+	error: string | null;
+	replies: ReturnType<typeof renderMessage>[];
+}
+
+/** Raised for bad admin input; the admin route turns it into a 4xx JSON answer. */
+export class InboundError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+// Twilio's default opt-out and opt-in keywords (Advanced Opt-Out off).
+const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
+const OPT_IN = new Set(['START', 'YES', 'UNSTOP']);
+
+function webhookTarget(core: SandboxCore, number: IncomingNumberRecord): { url: string; method: HttpCallbackMethod } | null {
+	for (const s of core.store.messagingServices.values()) {
+		if (s.senderPool.includes(number.phoneNumber) && !s.useInboundWebhookOnNumber && s.inboundRequestUrl) {
+			return { url: s.inboundRequestUrl, method: s.inboundMethod };
+		}
+	}
+	return number.smsUrl ? { url: number.smsUrl, method: number.smsMethod } : null;
+}
+
+function serviceSidOf(core: SandboxCore, number: IncomingNumberRecord): string | undefined {
+	for (const s of core.store.messagingServices.values()) if (s.senderPool.includes(number.phoneNumber)) return s.sid;
+	return undefined;
+}
+
+function inboundParams(m: MessageRecord, from: Address, serviceSid: string | undefined): FormParams {
+	const media: Record<string, string> = {};
+	m.media.forEach((x, i) => {
+		media[`MediaContentType${i}`] = x.contentType;
+		media[`MediaUrl${i}`] = x.url;
+	});
+	return toFormParams({
+		AccountSid: m.accountSid,
+		ApiVersion: '2010-04-01',
+		Body: m.body,
+		From: m.from ?? '',
+		FromCity: '',
+		FromCountry: 'US',
+		FromState: '',
+		FromZip: '',
+		MessageSid: m.sid,
+		MessagingServiceSid: serviceSid,
+		NumMedia: String(m.media.length),
+		NumSegments: String(m.numSegments),
+		SmsMessageSid: m.sid,
+		SmsSid: m.sid,
+		SmsStatus: 'received',
+		To: m.to,
+		ToCity: '',
+		ToCountry: 'US',
+		ToState: '',
+		ToZip: '',
+		...(from.channel === 'whatsapp' ? { ProfileName: 'Sandbox User', WaId: from.number.slice(1) } : {}),
+		...media,
+	});
+}
+
+function isSuccess(r: WebhookResult): boolean {
+	return r.status !== null && r.status >= 200 && r.status < 300;
+}
+
+export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInput): Promise<InboundSmsResult> {
+	if (typeof input.from !== 'string' || typeof input.to !== 'string') throw new InboundError(400, '`from` and `to` are required strings');
+	const from = parseAddress(input.from);
+	const to = parseAddress(input.to);
+	if (!from || !to) throw new InboundError(400, '`from` and `to` must be E.164 numbers, optionally with a whatsapp: prefix');
+	if (from.channel !== to.channel) throw new InboundError(400, '`from` and `to` must use the same channel');
+	const body = typeof input.body === 'string' ? input.body : '';
+	const mediaUrls = Array.isArray(input.mediaUrls) ? input.mediaUrls.filter((u): u is string => typeof u === 'string') : [];
+	const deliveries = Math.min(10, Math.max(1, Math.floor(Number(input.deliveries ?? 1)) || 1));
+
+	const number = core.store.numberByPhone(to.number);
+	const account: AccountRecord | undefined = number && core.store.accounts.get(number.accountSid);
+	if (!number || !account) throw new InboundError(404, `no incoming phone number ${to.number} in the sandbox`);
+
+	const now = new Date();
+	const seg = countSegments(body);
+	const inbound: MessageRecord = {
+		sid: newSid(mediaUrls.length ? 'MM' : 'SM'),
+		accountSid: account.sid,
+		direction: 'inbound',
+		to: formatAddress(to),
+		from: formatAddress(from),
+		body,
+		media: mediaUrls.map((url) => ({ sid: newSid('ME'), url, contentType: guessContentType(url) })),
+		messagingServiceSid: serviceSidOf(core, number) ?? null,
+		status: 'received',
+		errorCode: null,
+		errorMessage: null,
+		encoding: seg.encoding,
+		numSegments: mediaUrls.length ? 1 : seg.segments,
+		price: '-0.00790',
+		statusCallback: null,
+		validityPeriod: null,
+		sendAt: null,
+		contentSid: null,
+		contentVariables: null,
+		logicalKey: null,
+		statusHistory: [{ status: 'received', at: now }],
+		dateCreated: now,
+		dateUpdated: now,
+		dateSent: now,
+	};
+	core.store.addMessage(inbound);
+	core.stats.inbound();
+
+	const keyword = body.trim().toUpperCase();
+	const optKey = optOutKey(account.sid, number.phoneNumber, from.number);
+	if (OPT_OUT.has(keyword)) core.store.optOuts.add(optKey);
+	if (OPT_IN.has(keyword)) core.store.optOuts.delete(optKey);
+
+	const params = inboundParams(inbound, from, inbound.messagingServiceSid ?? undefined);
+	const target = webhookTarget(core, number);
+	const result: InboundSmsResult = {
+		messageSid: inbound.sid,
+		url: target?.url ?? null,
+		method: target?.method ?? 'POST',
+		status: null,
+		contentType: null,
+		twiml: null,
+		twimlError: null,
+		error: target ? null : `${number.phoneNumber} has no SmsUrl configured`,
+		replies: [],
+	};
+
+	const deliver = async (url: string, method: HttpCallbackMethod, token: string): Promise<WebhookResult> => {
+		const r = await core.webhooks.deliver({ url, method, params, authToken: account.authToken, idempotencyToken: token });
+		core.stats.webhook(isSuccess(r));
+		core.store.recordWebhook({
+			id: core.store.newId(),
+			kind: 'inbound-sms',
+			url: r.url,
+			method,
+			params,
+			signature: r.signature,
+			idempotencyToken: r.idempotencyToken,
+			messageSid: inbound.sid,
+			messageStatus: 'received',
+			at: new Date(),
+			durationMs: r.durationMs,
+			status: r.status,
+			error: r.error,
+		});
+		return r;
+	};
+
+	if (target) {
+		const token = randomUUID();
+		let answer = await deliver(target.url, target.method, token);
+		for (let i = 1; i < deliveries; i++) await deliver(target.url, target.method, token);
+		if (!isSuccess(answer) && number.smsFallbackUrl) {
+			answer = await deliver(number.smsFallbackUrl, number.smsFallbackMethod, randomUUID());
+			result.url = number.smsFallbackUrl;
+			result.method = number.smsFallbackMethod;
+		}
+		result.status = answer.status;
+		result.contentType = answer.contentType;
+		result.error = answer.error;
+		if (answer.status !== null) result.twiml = answer.body;
+		if (isSuccess(answer)) {
+			const replies = repliesFrom(answer, result);
+			for (const r of replies) {
+				const reply = sendReply(core, account, inbound, r, result.url ?? undefined);
+				if (reply) result.replies.push(renderMessage(reply));
+			}
+		}
+	}
+
+	core.store.recordInbound({
+		id: core.store.newId(),
+		at: now,
+		messageSid: inbound.sid,
+		accountSid: account.sid,
+		from: inbound.from ?? '',
+		to: inbound.to,
+		body,
+		mediaUrls,
+		url: result.url,
+		method: result.method,
+		status: result.status,
+		contentType: result.contentType,
+		twiml: result.twiml,
+		twimlError: result.twimlError,
+		error: result.error,
+		replySids: result.replies.map((r) => r.sid),
+	});
+	return result;
+}
+
+interface Reply {
+	body: string;
+	media: string[];
+	to?: string;
+	from?: string;
+	action?: string;
+}
+
+/** Twilio sends a text/plain answer as the reply itself; otherwise the answer must be TwiML. */
+function repliesFrom(answer: WebhookResult, result: InboundSmsResult): Reply[] {
+	const text = answer.body.trim();
+	if (!text) return [];
+	if (/^text\/plain\b/i.test(answer.contentType ?? '')) return [{ body: text, media: [] }];
+	const parsed = parseMessagingTwiml(text);
+	if (!parsed.ok) {
+		result.twimlError = `12100: ${parsed.error}`;
+		return [];
+	}
+	return parsed.messages;
+}
+
+/** `action` may be relative; Twilio resolves it against the URL that returned the TwiML. */
+function resolveAction(action: string | undefined, base: string | undefined): string | null {
+	if (!action) return null;
+	try {
+		const url = new URL(action, base).toString();
+		return isCallbackUrl(url) ? url : null;
+	} catch {
+		return null;
+	}
+}
+
+function sendReply(core: SandboxCore, account: AccountRecord, inbound: MessageRecord, r: Reply, base: string | undefined): MessageRecord | null {
+	const to = parseAddress(r.to ?? inbound.from ?? '');
+	const from = parseAddress(r.from ?? inbound.to);
+	if (!to || !from || (!r.body && r.media.length === 0)) return null;
+	const now = new Date();
+	const reply = newOutboundMessage({
+		account,
+		direction: 'outbound-reply',
+		to: formatAddress(to),
+		from: formatAddress(from),
+		channel: to.channel,
+		body: r.body,
+		mediaUrls: r.media.filter((u) => isCallbackUrl(u) && u !== ''),
+		messagingServiceSid: null,
+		statusCallback: resolveAction(r.action, base),
+		status: 'queued',
+		now,
+	});
+	core.store.addMessage(reply);
+	core.statusCallbacks.notify(reply);
+	const outcome = to.number === MAGIC_TO.undelivered ? 'undelivered' : to.number === MAGIC_TO.failed ? 'failed' : 'delivered';
+	startDelivery(core, reply, outcome);
+	return reply;
+}
