@@ -4,7 +4,7 @@
  * Twilio does not promise order; tests are easier to read when the sandbox keeps it).
  */
 import type { SandboxCore } from './core';
-import { toFormParams } from './form';
+import { FormParams, toFormParams } from './form';
 import type { MessageRecord } from './state';
 
 /** Twilio's "RawDlrDoneDate": YYMMDDhhmm of the carrier's delivery receipt. */
@@ -13,7 +13,7 @@ function dlrDate(d: Date): string {
 	return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
 }
 
-export function messageStatusParams(m: MessageRecord) {
+export function messageStatusParams(m: MessageRecord): FormParams {
 	return toFormParams({
 		AccountSid: m.accountSid,
 		ApiVersion: '2010-04-01',

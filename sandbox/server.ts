@@ -189,7 +189,7 @@ export class SandboxServer {
 				route: name,
 				routePath: match.kind === 'found' ? match.route.path : null,
 				query: ctx.query,
-				form: ctx.form,
+				...(raw.length > 0 && Object.keys(ctx.form).length > 0 ? { form: ctx.form } : {}),
 				...(ctx.json !== undefined ? { json: ctx.json } : {}),
 				contentType: ctx.contentType,
 				authUser: parseBasicAuth(req.headers.authorization)?.username ?? null,

@@ -171,7 +171,8 @@ export interface RecordedRequest {
 	route: string;
 	routePath: string | null;
 	query: FormParams;
-	form: FormParams;
+	/** Only when the request had a form-encoded body (the SDK labels bodiless GETs as forms too). */
+	form?: FormParams;
 	json?: unknown;
 	contentType: string | null;
 	authUser: string | null;

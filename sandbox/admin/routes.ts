@@ -3,20 +3,45 @@
  * They let tests and the demo look inside the sandbox and drive it (faults, inbound SMS).
  */
 import type { SandboxCore } from '../core';
+import { validateFaults } from '../faults';
 import * as fixtures from '../fixtures';
 import { ApiError, Route } from '../router';
+import type { MessageRecord } from '../state';
+import { renderAccount } from '../twilio/accounts';
 import { InboundError, InboundSmsInput, simulateInboundSms } from '../twilio/inbound';
+import { renderMessage } from '../twilio/messages';
+import { renderService } from '../twilio/messaging-services';
+import { renderNumber } from '../twilio/numbers';
 
 const adminError = (status: number, message: string): ApiError => new ApiError(status, { error: message });
 
-export function snapshotState(core: SandboxCore, requestLimit: number) {
+/** A message as the API shows it, plus what only the sandbox knows, under `sandbox`. */
+function adminMessage(m: MessageRecord) {
+	return {
+		...renderMessage(m),
+		sandbox: {
+			encoding: m.encoding,
+			mediaUrls: m.media.map((x) => x.url),
+			statusHistory: m.statusHistory,
+			statusCallback: m.statusCallback,
+			validityPeriod: m.validityPeriod,
+			sendAt: m.sendAt,
+			contentSid: m.contentSid,
+			contentVariables: m.contentVariables,
+			logicalKey: m.logicalKey,
+		},
+	};
+}
+
+/** Resources in their Twilio JSON shape (what API users know); sandbox-only records as they are. */
+export function snapshotState(core: SandboxCore, requestLimit: number, baseUrl: string) {
 	const s = core.store;
 	return {
-		accounts: [...s.accounts.values()],
+		accounts: [...s.accounts.values()].map(renderAccount),
 		apiKeys: [...s.apiKeys.values()],
-		numbers: [...s.numbers.values()],
-		messagingServices: [...s.messagingServices.values()],
-		messages: [...s.messages.values()],
+		numbers: [...s.numbers.values()].map(renderNumber),
+		messagingServices: [...s.messagingServices.values()].map((x) => renderService(x, baseUrl)),
+		messages: [...s.messages.values()].map(adminMessage),
 		webhooks: [...s.webhooks],
 		inbound: [...s.inbound],
 		optOuts: [...s.optOuts],
@@ -61,7 +86,7 @@ export const adminRoutes: readonly Route[] = [
 			// Recorded requests can be many; default to the last 1000, `?requests=all` for every one kept.
 			const q = ctx.query.requests?.[0];
 			const limit = q === 'all' ? Number.MAX_SAFE_INTEGER : /^\d+$/.test(q ?? '') ? Number(q) : 1000;
-			return { status: 200, body: snapshotState(ctx.core, limit) };
+			return { status: 200, body: snapshotState(ctx.core, limit, ctx.baseUrl) };
 		},
 	},
 	{
@@ -85,7 +110,7 @@ export const adminRoutes: readonly Route[] = [
 		auth: 'none',
 		handle: (ctx) => {
 			try {
-				return { status: 200, body: ctx.core.faults.set((ctx.json ?? {}) as never) };
+				return { status: 200, body: ctx.core.faults.set(validateFaults(ctx.json ?? {})) };
 			} catch (err) {
 				throw adminError(400, err instanceof Error ? err.message : String(err));
 			}

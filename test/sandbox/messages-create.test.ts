@@ -80,7 +80,7 @@ describe('message create: accepted requests', () => {
 		expect(media.map((x) => x.contentType).sort()).toEqual(['image/jpeg', 'image/png']);
 		expect(media.every((x) => x.parentSid === m.sid && /^ME[0-9a-f]{32}$/.test(x.sid))).toBe(true);
 		const recorded = sandbox.state.requests.find((r) => r.route === 'twilio.messages.create');
-		expect(recorded?.form.MediaUrl).toEqual(urls);
+		expect(recorded?.form?.MediaUrl).toEqual(urls);
 	});
 
 	it('accepts a media-only message (no Body)', async () => {
@@ -135,12 +135,13 @@ describe('message create: accepted requests', () => {
 
 	it('accepts the limits themselves: 1600 characters, 10 media, ValidityPeriod 1 and 36000', async () => {
 		const media = Array.from({ length: 10 }, (_, i) => `https://example.com/${i}.png`);
-		for (const params of [
+		const limits: Array<Record<string, string | string[]>> = [
 			{ Body: 'y'.repeat(1600) },
 			{ Body: 'ten', MediaUrl: media },
 			{ Body: 'v', ValidityPeriod: '1' },
 			{ Body: 'v', ValidityPeriod: '36000' },
-		]) {
+		];
+		for (const params of limits) {
 			const res = await createRaw(sandbox, { To: SAMPLE_RECIPIENT, From: main, ...params });
 			expect(res.status).toBe(201);
 		}
