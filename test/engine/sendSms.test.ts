@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 
-const sms = (parameters: Record<string, unknown>, items: Record<string, unknown>[] = [{}], extra: { continueOnFail?: boolean; credential?: IDataObject } = {}) =>
+const sms = (parameters: Record<string, unknown>, items: Record<string, unknown>[] = [{}], extra: { continueOnFail?: boolean; credential?: IDataObject | null } = {}) =>
 	runNode({ type: 'CUSTOM.sendSms', parameters: parameters as never, items: items as never, baseUrl: sandbox.url, ...extra });
 
 /** Outbound messages the sandbox holds, through its admin endpoint (what a phone would receive). */
@@ -151,6 +151,14 @@ describe('Send SMS in WorkflowExecute against the sandbox', () => {
 		expect(r.error!.message).toMatch(/20003/);
 		expect(text).not.toContain(badToken);
 		expect(text).not.toContain(FULL_ACCOUNT.authToken);
+	});
+
+	it('a missing credential, or a malformed one, gives a clear message before any request', async () => {
+		const none = await sms({ to: SAMPLE_RECIPIENT, body: 'x' }, [{}], { credential: null });
+		expect(none.error?.message).toMatch(/No Twilio credential/);
+		const malformed = await sms({ to: SAMPLE_RECIPIENT, body: 'x' }, [{}], { credential: { accountSid: 'AC123' } });
+		expect(malformed.error?.message).toMatch(/Account SID .* "AC" followed by 32 hexadecimal/);
+		expect(sandbox.stats().requestsTotal).toBe(0);
 	});
 
 	it("maps Twilio's magic-number failures to coded, explained errors", async () => {

@@ -51,7 +51,8 @@ export async function runNode(args: {
 	parameters: INodeParameters;
 	items: IDataObject[];
 	baseUrl: string;
-	credential?: IDataObject;
+	/** Credential fields to override; `null` runs the node with no credential stored at all. */
+	credential?: IDataObject | null;
 	continueOnFail?: boolean;
 	timeoutMs?: number;
 }): Promise<EngineResult & { nodeName: string }> {
@@ -66,7 +67,7 @@ export async function runNode(args: {
 		{
 			nodeTypes: NODE_TYPES,
 			credentialTypes: CREDENTIAL_TYPES,
-			credentials: [twilioCredential(args.baseUrl, args.credential)],
+			credentials: args.credential === null ? [] : [twilioCredential(args.baseUrl, args.credential)],
 			timeoutMs: args.timeoutMs ?? 60_000,
 		},
 	);
