@@ -119,7 +119,7 @@ describe('Send SMS in WorkflowExecute against the sandbox', () => {
 	});
 
 	it('sends exactly once through 429 bursts', async () => {
-		sandbox.faults.set({ rate429: 0.5, retryAfterSec: 0, seed: 7 });
+		sandbox.faults.set({ rate429: 0.4, retryAfterSec: 0, seed: 7 });
 		const items = Array.from({ length: 30 }, (_, i) => ({ n: i }));
 		const r = await sms({ to: SAMPLE_RECIPIENT, body: '=Burst {{ $json.n }}' }, items);
 		expect(r.error).toBeUndefined();

@@ -39,7 +39,12 @@ describe('decideRetry', () => {
 	it('does not retry client errors and stops at maxAttempts', () => {
 		expect(decideRetry('read', response(400), 1)).toMatchObject({ retry: false, outcomeUnknown: false });
 		expect(decideRetry('read', response(401), 1)).toMatchObject({ retry: false, outcomeUnknown: false });
-		expect(decideRetry('create', response(429), DEFAULT_RETRY.maxAttempts)).toMatchObject({ retry: false, outcomeUnknown: false });
+		expect(decideRetry('read', response(503), DEFAULT_RETRY.maxAttempts)).toMatchObject({ retry: false, outcomeUnknown: false });
+	});
+
+	it('gives rate limits their own, larger attempt budget', () => {
+		expect(decideRetry('create', response(429), DEFAULT_RETRY.maxAttempts).retry).toBe(true);
+		expect(decideRetry('create', response(429), DEFAULT_RETRY.maxRateLimitAttempts!)).toMatchObject({ retry: false, outcomeUnknown: false });
 	});
 
 	it('gives up instead of waiting longer than maxRetryAfterMs', () => {
