@@ -168,3 +168,56 @@ export const MAGIC_FROM = {
 	queueFull: '+15005550008', // 21611
 	valid: '+15005550006', // accepted (it is NUMBER_MAIN)
 } as const;
+
+// ---- Resend -------------------------------------------------------------------------------------
+
+export interface ResendKeyFixture {
+	id: string;
+	/** The Bearer token (real keys look like `re_…`). */
+	token: string;
+	name: string;
+	/** Resend's two key permissions: a sending-only key gets 401 restricted_api_key on everything but sends. */
+	permission: 'full_access' | 'sending_access';
+	/** Sends with this key answer 429 with this quota error (to test that quota errors are not retried). */
+	quotaExceeded?: 'daily' | 'monthly';
+}
+
+export const RESEND_FULL_KEY: ResendKeyFixture = {
+	id: '5a4db0c5-0000-4000-8000-000000000001',
+	token: 're_5a4db0c5_full_access_000000000001',
+	name: 'Sandbox full access',
+	permission: 'full_access',
+};
+
+export const RESEND_SENDING_KEY: ResendKeyFixture = {
+	id: '5a4db0c5-0000-4000-8000-000000000002',
+	token: 're_5a4db0c5_sending_only_00000000002',
+	name: 'Sandbox sending access',
+	permission: 'sending_access',
+};
+
+export const RESEND_QUOTA_KEY: ResendKeyFixture = {
+	id: '5a4db0c5-0000-4000-8000-000000000003',
+	token: 're_5a4db0c5_quota_exceeded_000000003',
+	name: 'Sandbox team over its daily quota',
+	permission: 'sending_access',
+	quotaExceeded: 'daily',
+};
+
+export const RESEND_API_KEYS: readonly ResendKeyFixture[] = [RESEND_FULL_KEY, RESEND_SENDING_KEY, RESEND_QUOTA_KEY];
+
+/** Verified sending domains; `from` on any other domain gets 403 validation_error, as on Resend. */
+export const RESEND_DOMAINS = [
+	{ id: '5a4db0c5-d000-4000-8000-000000000001', name: 'example.com', status: 'verified', region: 'us-east-1' },
+	{ id: '5a4db0c5-d000-4000-8000-000000000002', name: 'resend.dev', status: 'verified', region: 'us-east-1' },
+] as const;
+
+export const RESEND_FROM = 'Sandbox Alerts <alerts@example.com>';
+
+/** Resend's documented test recipients; each ends on its own last_event. */
+export const RESEND_MAGIC_TO = {
+	delivered: 'delivered@resend.dev',
+	bounced: 'bounced@resend.dev',
+	complained: 'complained@resend.dev',
+	suppressed: 'suppressed@resend.dev',
+} as const;

@@ -6,12 +6,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SandboxCore } from './core';
 import type { FormParams } from './form';
+import type { ResendAuth } from './resend/auth';
 import type { AccountRecord } from './state';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
-/** `twilio`: HTTP Basic with AccountSid:AuthToken or ApiKeySid:Secret. Add schemes here (e.g. Resend bearer). */
-export type AuthScheme = 'twilio' | 'none';
+/** `twilio`: HTTP Basic with AccountSid:AuthToken or ApiKeySid:Secret. `resend`: Bearer API key. */
+export type AuthScheme = 'twilio' | 'resend' | 'none';
 
 export interface TwilioAuth {
 	account: AccountRecord;
@@ -37,6 +38,8 @@ export interface RouteContext {
 	/** `http://host:port` as the client addressed us, for absolute URLs in responses. */
 	baseUrl: string;
 	twilio: TwilioAuth | null;
+	/** Set for `resend` routes: the Bearer key that authenticated. */
+	resend?: ResendAuth | null;
 }
 
 export interface RouteResponse {

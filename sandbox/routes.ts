@@ -4,8 +4,10 @@
  */
 import type { Route } from './router';
 import { accountRoutes } from './twilio/accounts';
+import { callRoutes } from './twilio/calls';
 import { messageRoutes } from './twilio/messages';
 import { messagingServiceRoutes } from './twilio/messaging-services';
 import { numberRoutes } from './twilio/numbers';
+import { resendRoutes } from './resend';
 
-export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes];
+export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...resendRoutes];

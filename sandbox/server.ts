@@ -9,6 +9,7 @@ import type { SandboxCore } from './core';
 import { parseUrlEncoded } from './form';
 import { newSid } from './ids';
 import { ApiError, Route, RouteContext, RouteMatch, RouteResponse, Router } from './router';
+import { authenticateResend, resendFaultErrors } from './resend';
 import { twilioErrors } from './twilio/errors';
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -52,9 +53,24 @@ function send(res: ServerResponse, r: RouteResponse, extraHeaders: Record<string
 	res.end(text);
 }
 
+/** Fault answers in the shape of the vendor whose route was hit. */
+function faultErrors(route: string): { tooManyRequests(retryAfterSec: number): ApiError; unavailable(): ApiError; internal(): ApiError } {
+	return route.startsWith('resend.') ? resendFaultErrors : twilioErrors;
+}
+
 function routeName(match: RouteMatch): string {
 	if (match.kind === 'found') return match.route.name;
 	return match.kind === 'method-not-allowed' ? 'unmatched.method_not_allowed' : 'unmatched.not_found';
+}
+
+/** Request headers that contract tests check (Resend's Idempotency-Key and batch mode). */
+function recordedHeaders(req: IncomingMessage): { headers?: Record<string, string> } {
+	const headers: Record<string, string> = {};
+	for (const name of ['idempotency-key', 'x-batch-validation']) {
+		const value = req.headers[name];
+		if (typeof value === 'string') headers[name] = value;
+	}
+	return Object.keys(headers).length > 0 ? { headers } : {};
 }
 
 export class SandboxServer {
@@ -193,6 +209,7 @@ export class SandboxServer {
 				...(ctx.json !== undefined ? { json: ctx.json } : {}),
 				contentType: ctx.contentType,
 				authUser: parseBasicAuth(req.headers.authorization)?.username ?? null,
+				...recordedHeaders(req),
 				status,
 				fault,
 				durationMs: Date.now() - started,
@@ -219,12 +236,12 @@ export class SandboxServer {
 		}
 		if (decision.tooManyRequests) {
 			core.stats.fault('rate429');
-			reply(twilioErrors.tooManyRequests(core.faults.get().retryAfterSec).toResponse(), 'rate429');
+			reply(faultErrors(name).tooManyRequests(core.faults.get().retryAfterSec).toResponse(), 'rate429');
 			return;
 		}
 		if (decision.unavailableBefore) {
 			core.stats.fault('rate5xxBefore');
-			reply(twilioErrors.unavailable().toResponse(), 'rate5xxBefore');
+			reply(faultErrors(name).unavailable().toResponse(), 'rate5xxBefore');
 			return;
 		}
 
@@ -233,7 +250,7 @@ export class SandboxServer {
 		if (decision.errorAfter) {
 			// The work is done (a message may now exist); the client only sees a 500: "outcome unknown".
 			core.stats.fault('rate5xx');
-			response = twilioErrors.internal().toResponse();
+			response = faultErrors(name).internal().toResponse();
 			fault = 'rate5xx';
 		}
 		if (decision.slowMs > 0) {
@@ -253,6 +270,7 @@ export class SandboxServer {
 				ctx.twilio = authenticateTwilio(ctx.headers.authorization, this.core.store);
 				authorizeTwilio(route, match.params, ctx.twilio);
 			}
+			if (route.auth === 'resend') ctx.resend = authenticateResend(ctx.headers.authorization);
 			return await route.handle(ctx);
 		} catch (err) {
 			if (err instanceof ApiError) return err.toResponse();

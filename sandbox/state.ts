@@ -11,7 +11,9 @@ import {
 	PHONE_NUMBERS,
 } from './fixtures';
 import type { FormParams } from './form';
+import type { EmailRecord, IdempotencyRecord } from './resend/types';
 import type { SmsEncoding } from './segments';
+import type { CallRecord } from './twilio/calls-state';
 
 export interface AccountRecord {
 	sid: string;
@@ -128,7 +130,7 @@ export interface MessageRecord {
 
 export interface WebhookAttempt {
 	id: number;
-	kind: 'message-status' | 'inbound-sms';
+	kind: 'message-status' | 'inbound-sms' | 'call-status' | 'call-twiml';
 	url: string;
 	method: HttpCallbackMethod;
 	params: FormParams;
@@ -136,6 +138,9 @@ export interface WebhookAttempt {
 	idempotencyToken: string;
 	messageSid: string | null;
 	messageStatus: string | null;
+	/** Set on call webhooks (status callbacks and TwiML fetches). */
+	callSid?: string;
+	callStatus?: string;
 	at: Date;
 	durationMs: number;
 	/** HTTP status of the receiver's answer; null when no answer came (refused, timeout, bad URL). */
@@ -176,6 +181,8 @@ export interface RecordedRequest {
 	json?: unknown;
 	contentType: string | null;
 	authUser: string | null;
+	/** Idempotency-Key and x-batch-validation, when sent. */
+	headers?: Record<string, string>;
 	status: number;
 	fault: string | null;
 	durationMs: number;
@@ -189,11 +196,14 @@ export interface SandboxStateView {
 	readonly numbers: ReadonlyMap<string, IncomingNumberRecord>;
 	readonly messagingServices: ReadonlyMap<string, MessagingServiceRecord>;
 	readonly messages: ReadonlyMap<string, MessageRecord>;
+	readonly calls: ReadonlyMap<string, CallRecord>;
 	readonly webhooks: readonly WebhookAttempt[];
 	readonly inbound: readonly InboundRecord[];
 	readonly requests: readonly RecordedRequest[];
 	/** Opt-outs (STOP) as `accountSid|senderNumber|recipient`. */
 	readonly optOuts: ReadonlySet<string>;
+	/** Resend emails by id. */
+	readonly emails: ReadonlyMap<string, EmailRecord>;
 	message(sid: string): MessageRecord | undefined;
 	numberByPhone(phoneNumber: string): IncomingNumberRecord | undefined;
 	statusCallbacks(messageSid?: string): WebhookAttempt[];
@@ -208,10 +218,14 @@ export class SandboxStore implements SandboxStateView {
 	readonly numbers = new Map<string, IncomingNumberRecord>();
 	readonly messagingServices = new Map<string, MessagingServiceRecord>();
 	readonly messages = new Map<string, MessageRecord>();
+	readonly calls = new Map<string, CallRecord>();
 	readonly webhooks: WebhookAttempt[] = [];
 	readonly inbound: InboundRecord[] = [];
 	readonly requests: RecordedRequest[] = [];
 	readonly optOuts = new Set<string>();
+	readonly emails = new Map<string, EmailRecord>();
+	/** Resend Idempotency-Keys by endpoint and key. */
+	readonly idempotencyKeys = new Map<string, IdempotencyRecord>();
 	/** Bumped on reset so late async work (callbacks in flight) can tell it belongs to an old run. */
 	generation = 0;
 	private nextId = 1;
@@ -262,10 +276,13 @@ export class SandboxStore implements SandboxStateView {
 		this.numbers.clear();
 		this.messagingServices.clear();
 		this.messages.clear();
+		this.calls.clear();
 		this.webhooks.length = 0;
 		this.inbound.length = 0;
 		this.requests.length = 0;
 		this.optOuts.clear();
+		this.emails.clear();
+		this.idempotencyKeys.clear();
 		this.seed();
 	}
 

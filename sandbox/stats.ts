@@ -32,6 +32,8 @@ export interface SandboxStats {
 	maxInFlight: number;
 	webhooks: { attempted: number; succeeded: number; failed: number };
 	inboundSimulated: number;
+	/** Resend: batch requests accepted, answers replayed for a known Idempotency-Key, and 409s for reused keys. */
+	emails: { batches: number; idempotentReplays: number; idempotencyConflicts: number };
 }
 
 /** Stable hash of the parts of a create request that define "the same send". */
@@ -69,6 +71,7 @@ export class StatsCollector {
 	private maxInFlight = 0;
 	private webhooks = { attempted: 0, succeeded: 0, failed: 0 };
 	private inboundSimulated = 0;
+	private emails = { batches: 0, idempotentReplays: 0, idempotencyConflicts: 0 };
 
 	requestStarted(route: string): void {
 		this.requestsTotal++;
@@ -107,6 +110,15 @@ export class StatsCollector {
 		this.inboundSimulated++;
 	}
 
+	idempotency(kind: 'replay' | 'conflict'): void {
+		if (kind === 'replay') this.emails.idempotentReplays++;
+		else this.emails.idempotencyConflicts++;
+	}
+
+	emailBatch(): void {
+		this.emails.batches++;
+	}
+
 	reset(): void {
 		this.startedAt = new Date();
 		this.requestsTotal = 0;
@@ -119,6 +131,7 @@ export class StatsCollector {
 		this.maxInFlight = this.inFlight;
 		this.webhooks = { attempted: 0, succeeded: 0, failed: 0 };
 		this.inboundSimulated = 0;
+		this.emails = { batches: 0, idempotentReplays: 0, idempotencyConflicts: 0 };
 	}
 
 	snapshot(): SandboxStats {
@@ -143,6 +156,7 @@ export class StatsCollector {
 			maxInFlight: this.maxInFlight,
 			webhooks: { ...this.webhooks },
 			inboundSimulated: this.inboundSimulated,
+			emails: { ...this.emails },
 		};
 	}
 }

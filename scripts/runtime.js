@@ -11,6 +11,9 @@
  *   node scripts/runtime.js run <cmd> [args...]   run a command with Node 24 and node_modules/.bin on PATH
  *   node scripts/runtime.js test [jest args...]   install, build, run every jest project, print "N passed, N failed"
  *   node scripts/runtime.js env                   print the PATH export, for a shell
+ *   node scripts/runtime.js node-home             print the Node 24 folder (bin/node and include/node headers)
+ *
+ * Required as a module it only exports those locations (scripts/n8n builds n8n's native modules with them).
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -127,9 +130,16 @@ function main() {
 		process.stdout.write(`${NODE_BIN}\n`);
 		return 0;
 	}
+	if (cmd === 'node-home') {
+		process.stdout.write(`${NODE_HOME}\n`);
+		return 0;
+	}
 	ensureDeps();
 	switch (cmd) {
 		case 'run':
+			// Ctrl-C reaches the child too (same process group); it may need time to stop its servers.
+			process.on('SIGINT', () => undefined);
+			process.on('SIGTERM', () => undefined);
 			return run(rest);
 		case 'test':
 			return test(rest);
@@ -144,4 +154,5 @@ function main() {
 	}
 }
 
-process.exit(main());
+if (require.main === module) process.exit(main());
+else module.exports = { NODE_VERSION, CACHE, NODE_HOME, NODE_BIN, ROOT, ensureNode };

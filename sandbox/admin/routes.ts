@@ -5,9 +5,11 @@
 import type { SandboxCore } from '../core';
 import { validateFaults } from '../faults';
 import * as fixtures from '../fixtures';
+import { adminEmail } from '../resend/render';
 import { ApiError, Route } from '../router';
 import type { MessageRecord } from '../state';
 import { renderAccount } from '../twilio/accounts';
+import { adminCall } from '../twilio/calls';
 import { InboundError, InboundSmsInput, simulateInboundSms } from '../twilio/inbound';
 import { renderMessage } from '../twilio/messages';
 import { renderService } from '../twilio/messaging-services';
@@ -42,9 +44,11 @@ export function snapshotState(core: SandboxCore, requestLimit: number, baseUrl: 
 		numbers: [...s.numbers.values()].map(renderNumber),
 		messagingServices: [...s.messagingServices.values()].map((x) => renderService(x, baseUrl)),
 		messages: [...s.messages.values()].map(adminMessage),
+		calls: [...s.calls.values()].map(adminCall),
 		webhooks: [...s.webhooks],
 		inbound: [...s.inbound],
 		optOuts: [...s.optOuts],
+		emails: [...s.emails.values()].map(adminEmail),
 		requests: requestLimit >= s.requests.length ? [...s.requests] : s.requests.slice(s.requests.length - requestLimit),
 		requestsTotal: s.requests.length,
 	};
@@ -74,6 +78,10 @@ export const adminRoutes: readonly Route[] = [
 				messagingServices: fixtures.MESSAGING_SERVICES,
 				magicTo: fixtures.MAGIC_TO,
 				magicFrom: fixtures.MAGIC_FROM,
+				resendKeys: fixtures.RESEND_API_KEYS,
+				resendDomains: fixtures.RESEND_DOMAINS,
+				resendFrom: fixtures.RESEND_FROM,
+				resendMagicTo: fixtures.RESEND_MAGIC_TO,
 			},
 		}),
 	},

@@ -5,6 +5,8 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { TwilioApi } from '../../credentials/TwilioApi.credentials';
 import { SendSms } from '../../nodes/SendSms/SendSms.node';
+import { OutboundCall } from '../../nodes/OutboundCall/OutboundCall.node';
+import { VoiceMessage } from '../../nodes/VoiceMessage/VoiceMessage.node';
 import { FULL_ACCOUNT, NUMBER_MAIN } from '../../sandbox/fixtures';
 import { itemsSource, runWorkflow, type EngineCredential, type EngineResult } from './engine';
 
@@ -28,6 +30,8 @@ export function twilioCredential(baseUrl: string, data: IDataObject = {}): Engin
 
 export const NODE_TYPES = {
 	'CUSTOM.sendSms': new SendSms(),
+	'CUSTOM.voiceMessage': new VoiceMessage(),
+	'CUSTOM.outboundCall': new OutboundCall(),
 };
 
 export const CREDENTIAL_TYPES = { twilioCommsApi: new TwilioApi() };

@@ -25,6 +25,11 @@ export interface SendOptions {
 	timeoutMs: number;
 	retry?: RetrySettings;
 	onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+	/**
+	 * A response the vendor marks as final although its status is one the policy retries, e.g.
+	 * Resend's quota 429s: waiting seconds cannot help when the daily quota is spent.
+	 */
+	isFinal?: (response: HttpResponse) => boolean;
 }
 
 /**
@@ -97,6 +102,7 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 			outcome = { type: 'network', code, notSent: isNotSentCode(code) };
 		}
 
+		if (response && opts.isFinal?.(response)) return response;
 		const decision = decideRetry(opts.kind, outcome, attempt, settings);
 		if (decision.retry) {
 			opts.onRetry?.({ attempt, delayMs: decision.delayMs, reason: decision.reason });

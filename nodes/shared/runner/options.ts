@@ -34,8 +34,9 @@ export function runnerOptionFields(defaults: { concurrency: number; perSecond: n
 	/* eslint-enable n8n-nodes-base/node-param-default-missing */
 }
 
-export function readRunnerOptions(ctx: IExecuteFunctions, optionsPath = 'options', fallback = DEFAULT_CONCURRENCY): RunnerOptions {
+/** `fallbackPerSecond` applies when the option was never added; an explicit 0 still means no cap. */
+export function readRunnerOptions(ctx: IExecuteFunctions, optionsPath = 'options', fallback = DEFAULT_CONCURRENCY, fallbackPerSecond = 0): RunnerOptions {
 	const concurrency = ctx.getNodeParameter(`${optionsPath}.maxConcurrency`, 0, fallback) as number;
-	const perSecond = ctx.getNodeParameter(`${optionsPath}.maxPerSecond`, 0, 0) as number;
+	const perSecond = ctx.getNodeParameter(`${optionsPath}.maxPerSecond`, 0, fallbackPerSecond) as number;
 	return { concurrency: Number(concurrency) || fallback, perSecond: Number(perSecond) || 0 };
 }

@@ -18,8 +18,8 @@ export interface RunnerOptions {
 export type ItemOperation = (itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 export type ErrorMapper = (error: unknown, itemIndex: number) => NodeApiError | NodeOperationError;
 
-/** Spaces item starts evenly; shared by all workers so the cap holds across them. */
-function startGate(perSecond: number | undefined): () => Promise<void> {
+/** Spaces item starts evenly; shared by all workers so the cap holds across them. Also paces Send Email's batch requests. */
+export function startGate(perSecond: number | undefined): () => Promise<void> {
 	if (!perSecond || perSecond <= 0) return async () => {};
 	const interval = 1000 / perSecond;
 	let next = 0;
@@ -31,7 +31,7 @@ function startGate(perSecond: number | undefined): () => Promise<void> {
 	};
 }
 
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.errorDescription = error.description;
 	const httpCode = (error as { httpCode?: string | null }).httpCode;

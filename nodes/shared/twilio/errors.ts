@@ -26,6 +26,21 @@ export const TWILIO_ERROR_HINTS: Record<number, string> = {
 	21617: 'The Body is longer than 1,600 characters.',
 	21620: 'A Media URL is invalid or cannot be fetched by Twilio.',
 	21623: 'At most 10 Media URLs are allowed per message.',
+	// Calls
+	21201: 'The number to call (To) is missing.',
+	21205: 'The call needs instructions: a valid http(s) TwiML URL, inline TwiML or an Application SID.',
+	21206: 'Send Digits may only contain 0-9, #, *, A-D and w/W.',
+	21208: 'Timeout must be a whole number of seconds from 1 to 600.',
+	21209: 'Method must be GET or POST.',
+	21210: 'The From number is not one of your Twilio numbers or a verified caller ID. Pick one from the list.',
+	21213: 'Set a From number, or a Default From Number in the Twilio credential.',
+	21214: 'Twilio cannot route a call to this number.',
+	21215: 'Your account lacks permission to call this region. Enable it under Voice > Settings > Geo permissions.',
+	21216: 'This number is blocked for calls from your account.',
+	21217: 'The To number is not valid. Use E.164 format, e.g. +14155550123.',
+	21218: 'The Application SID does not belong to this account. Check it in Console > Voice > TwiML Apps.',
+	21219: 'Trial accounts can only call verified numbers. Verify the number in the Twilio Console or upgrade the account.',
+	32018: 'Inline TwiML is limited to 4,000 characters. Shorten it, or host it and use a TwiML URL.',
 };
 
 interface TwilioRestError {

@@ -2,6 +2,7 @@
  * Twilio resources as flat items that map easily in the next node.
  */
 import type { IDataObject } from 'n8n-workflow';
+import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
 
 const iso = (d: Date | null | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
@@ -26,5 +27,25 @@ export function messageOutput(m: MessageInstance): IDataObject {
 		dateCreated: iso(m.dateCreated),
 		dateSent: iso(m.dateSent),
 		dateUpdated: iso(m.dateUpdated),
+	};
+}
+
+export function callOutput(c: CallInstance): IDataObject {
+	return {
+		sid: c.sid,
+		status: c.status,
+		to: c.to,
+		from: c.from,
+		direction: c.direction,
+		answeredBy: c.answeredBy ?? null,
+		duration: num(c.duration),
+		price: num(c.price),
+		priceUnit: c.priceUnit ?? null,
+		parentCallSid: c.parentCallSid ?? null,
+		accountSid: c.accountSid,
+		dateCreated: iso(c.dateCreated),
+		dateUpdated: iso(c.dateUpdated),
+		startTime: iso(c.startTime),
+		endTime: iso(c.endTime),
 	};
 }

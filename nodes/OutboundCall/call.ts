@@ -1,0 +1,34 @@
+/**
+ * Outbound Call for one item: read parameters, validate the call instructions, place the call.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { readCallOptions } from '../shared/twilio/callFields';
+import type { TwilioContext } from '../shared/twilio/context';
+import { callOutput } from '../shared/twilio/output';
+import { CALL_LABELS, outboundCallSchema } from '../shared/validation/call';
+import { parseInput } from '../shared/validation/errors';
+
+export async function placeOutboundCall(ctx: IExecuteFunctions, twilio: TwilioContext, i: number): Promise<IDataObject> {
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const instructions = ctx.getNodeParameter('instructions', i, 'demo') as string;
+	const request = parseInput(
+		outboundCallSchema,
+		{
+			...readCallOptions(ctx, i, options, twilio.credentials.defaultFrom),
+			instructions,
+			url: instructions === 'url' ? ctx.getNodeParameter('url', i, '') : undefined,
+			method: instructions === 'url' ? ctx.getNodeParameter('method', i, 'POST') : undefined,
+			twiml: instructions === 'twiml' ? ctx.getNodeParameter('twiml', i, '') : undefined,
+			applicationSid: instructions === 'application' ? ctx.getNodeParameter('applicationSid', i, '') : undefined,
+		},
+		{ node: ctx.getNode(), itemIndex: i, labels: CALL_LABELS },
+	);
+	const call = await twilio.client.calls.create(request.params);
+	return {
+		...callOutput(call),
+		instructions,
+		twiml: request.twiml,
+		url: request.params.url ?? null,
+		applicationSid: request.params.applicationSid ?? null,
+	};
+}

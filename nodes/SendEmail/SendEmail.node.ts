@@ -1,0 +1,43 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { runItems } from '../shared/runner/runItems';
+import { readRunnerOptions } from '../shared/runner/options';
+import { RESEND_CREDENTIAL } from '../shared/resend/client';
+import { loadResend } from '../shared/resend/context';
+import { resendApiTest } from '../shared/resend/credentialTest';
+import { toNodeError } from '../shared/resend/errors';
+import { sendBatches } from './batch';
+import { EMAIL_RUNNER_DEFAULTS, sendEmailProperties } from './description';
+import { sendOne } from './single';
+
+export class SendEmail implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Send Email',
+		name: 'sendEmail',
+		icon: 'file:sendEmail.svg',
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["batch"] ? "batch to " : "to "}}{{$parameter["to"]}}',
+		description: 'Send email through Resend, one by one or in batches of up to 100',
+		defaults: { name: 'Send Email' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: RESEND_CREDENTIAL, required: true, testedBy: 'resendApiTest' }],
+		properties: sendEmailProperties,
+	};
+
+	methods = {
+		credentialTest: { resendApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resend = await loadResend(this);
+		const runner = readRunnerOptions(this, 'options', EMAIL_RUNNER_DEFAULTS.concurrency, EMAIL_RUNNER_DEFAULTS.perSecond);
+		const mapError = (error: unknown, i: number) => toNodeError(this.getNode(), error, i, resend.secrets, 'Send Email');
+		if (this.getNodeParameter('batch', 0, false) === true) {
+			const validation = this.getNodeParameter('options.batchValidation', 0, 'strict') === 'permissive' ? 'permissive' : 'strict';
+			return sendBatches(this, resend, mapError, { ...runner, validation });
+		}
+		return runItems(this, (i) => sendOne(this, resend, i), mapError, runner);
+	}
+}

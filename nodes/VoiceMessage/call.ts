@@ -1,0 +1,34 @@
+/**
+ * Voice Message for one item: read parameters, validate and build the TwiML, place the call,
+ * and return the call with the TwiML the callee hears.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { readCallOptions } from '../shared/twilio/callFields';
+import type { TwilioContext } from '../shared/twilio/context';
+import { callOutput } from '../shared/twilio/output';
+import { CALL_LABELS, voiceMessageSchema } from '../shared/validation/call';
+import { parseInput } from '../shared/validation/errors';
+
+export async function placeVoiceMessage(ctx: IExecuteFunctions, twilio: TwilioContext, i: number): Promise<IDataObject> {
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const request = parseInput(
+		voiceMessageSchema,
+		{
+			...readCallOptions(ctx, i, options, twilio.credentials.defaultFrom),
+			message: ctx.getNodeParameter('message', i, ''),
+			voice: ctx.getNodeParameter('voice', i, 'Polly.Joanna'),
+			language: ctx.getNodeParameter('language', i, ''),
+			loop: ctx.getNodeParameter('loop', i, 1),
+			pauseSeconds: ctx.getNodeParameter('pauseSeconds', i, 1),
+			audioUrl: ctx.getNodeParameter('audioUrl', i, ''),
+			audioPlacement: ctx.getNodeParameter('audioPlacement', i, 'before'),
+			acknowledge: options.acknowledge === true,
+			acknowledgePrompt: options.acknowledgePrompt,
+			acknowledgeUrl: options.acknowledgeUrl,
+			acknowledgeTimeout: options.acknowledgeTimeout,
+		},
+		{ node: ctx.getNode(), itemIndex: i, labels: CALL_LABELS },
+	);
+	const call = await twilio.client.calls.create(request.params);
+	return { ...callOutput(call), twiml: request.twiml };
+}
