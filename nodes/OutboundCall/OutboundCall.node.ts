@@ -1,10 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { readRunnerOptions } from '../shared/runner/options';
-import { runItems } from '../shared/runner/runItems';
-import { TWILIO_CREDENTIAL } from '../shared/twilio/client';
-import { loadTwilio } from '../shared/twilio/context';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
-import { toNodeError } from '../shared/twilio/errors';
+import { executeTwilioItems, twilioCredentials } from '../shared/twilio/node';
 import { searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { placeOutboundCall } from './call';
 import { outboundCallProperties } from './description';
@@ -22,7 +18,7 @@ export class OutboundCall implements INodeType {
 		usableAsTool: true,
 		inputs: ['main'],
 		outputs: ['main'],
-		credentials: [{ name: TWILIO_CREDENTIAL, required: true, testedBy: 'twilioApiTest' }],
+		credentials: twilioCredentials,
 		properties: outboundCallProperties,
 	};
 
@@ -32,12 +28,6 @@ export class OutboundCall implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const twilio = await loadTwilio(this);
-		return runItems(
-			this,
-			(i) => placeOutboundCall(this, twilio, i),
-			(error, i) => toNodeError(this.getNode(), error, i, twilio.secrets, 'Outbound Call'),
-			readRunnerOptions(this),
-		);
+		return executeTwilioItems(this, 'Outbound Call', placeOutboundCall);
 	}
 }

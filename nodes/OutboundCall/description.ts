@@ -1,18 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
 import { callOptionFields } from '../shared/twilio/callFields';
-import { fromNumberField } from '../shared/twilio/fields';
+import { fromNumberField, toNumberField } from '../shared/twilio/fields';
 
 export const outboundCallProperties: INodeProperties[] = [
-	{
-		displayName: 'To',
-		name: 'to',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '+14155550123',
-		description: 'The number to call, in E.164 format (+, country code, number). Spaces, dashes and brackets are removed.',
-	},
+	toNumberField('The number to call, in E.164 format (+, country code, number). Spaces, dashes and brackets are removed.'),
 	fromNumberField({ description: "One of your voice-capable Twilio numbers. Leave empty to use the credential's Default From Number." }),
 	{
 		displayName: 'Call Instructions',

@@ -1,11 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { runItems } from '../shared/runner/runItems';
-import { readRunnerOptions } from '../shared/runner/options';
-import { loadTwilio } from '../shared/twilio/context';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
-import { toNodeError } from '../shared/twilio/errors';
+import { executeTwilioItems, twilioCredentials } from '../shared/twilio/node';
 import { searchMessagingServices, searchPhoneNumbers } from '../shared/twilio/listSearch';
-import { TWILIO_CREDENTIAL } from '../shared/twilio/client';
 import { sendSmsProperties } from './description';
 import { sendSms } from './send';
 
@@ -22,7 +18,7 @@ export class SendSms implements INodeType {
 		usableAsTool: true,
 		inputs: ['main'],
 		outputs: ['main'],
-		credentials: [{ name: TWILIO_CREDENTIAL, required: true, testedBy: 'twilioApiTest' }],
+		credentials: twilioCredentials,
 		properties: sendSmsProperties,
 	};
 
@@ -32,12 +28,6 @@ export class SendSms implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const twilio = await loadTwilio(this);
-		return runItems(
-			this,
-			(i) => sendSms(this, twilio, i),
-			(error, i) => toNodeError(this.getNode(), error, i, twilio.secrets, 'Send SMS'),
-			readRunnerOptions(this),
-		);
+		return executeTwilioItems(this, 'Send SMS', sendSms);
 	}
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
-import { fromNumberField, messagingServiceField } from '../shared/twilio/fields';
+import { fromNumberField, messagingServiceField, toNumberField } from '../shared/twilio/fields';
 
 export const sendSmsProperties: INodeProperties[] = [
 	{
@@ -13,15 +13,7 @@ export const sendSmsProperties: INodeProperties[] = [
 			{ name: 'WhatsApp', value: 'whatsapp', description: 'Adds the whatsapp: prefix to To and From' },
 		],
 	},
-	{
-		displayName: 'To',
-		name: 'to',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '+14155550123',
-		description: 'The recipient in E.164 format (+, country code, number). Spaces, dashes and brackets are removed.',
-	},
+	toNumberField('The recipient in E.164 format (+, country code, number). Spaces, dashes and brackets are removed.'),
 	{
 		displayName: 'Send From',
 		name: 'sender',

@@ -1,10 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { readRunnerOptions } from '../shared/runner/options';
-import { runItems } from '../shared/runner/runItems';
-import { TWILIO_CREDENTIAL } from '../shared/twilio/client';
-import { loadTwilio } from '../shared/twilio/context';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
-import { toNodeError } from '../shared/twilio/errors';
+import { executeTwilioItems, twilioCredentials } from '../shared/twilio/node';
 import { searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { placeVoiceMessage } from './call';
 import { voiceMessageProperties } from './description';
@@ -22,7 +18,7 @@ export class VoiceMessage implements INodeType {
 		usableAsTool: true,
 		inputs: ['main'],
 		outputs: ['main'],
-		credentials: [{ name: TWILIO_CREDENTIAL, required: true, testedBy: 'twilioApiTest' }],
+		credentials: twilioCredentials,
 		properties: voiceMessageProperties,
 	};
 
@@ -32,12 +28,6 @@ export class VoiceMessage implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const twilio = await loadTwilio(this);
-		return runItems(
-			this,
-			(i) => placeVoiceMessage(this, twilio, i),
-			(error, i) => toNodeError(this.getNode(), error, i, twilio.secrets, 'Voice Message'),
-			readRunnerOptions(this),
-		);
+		return executeTwilioItems(this, 'Voice Message', placeVoiceMessage);
 	}
 }

@@ -1,20 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
 import { callOptionFields } from '../shared/twilio/callFields';
-import { fromNumberField } from '../shared/twilio/fields';
+import { fromNumberField, toNumberField } from '../shared/twilio/fields';
 import { languageOptions, voiceOptions } from '../shared/twilio/voices';
 import { DEFAULT_ACKNOWLEDGE_PROMPT, MAX_LOOP, MAX_PAUSE_SECONDS } from '../shared/validation/call';
 
 export const voiceMessageProperties: INodeProperties[] = [
-	{
-		displayName: 'To',
-		name: 'to',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '+14155550123',
-		description: 'The number to call, in E.164 format (+, country code, number). Spaces, dashes and brackets are removed.',
-	},
+	toNumberField('The number to call, in E.164 format (+, country code, number). Spaces, dashes and brackets are removed.'),
 	fromNumberField({ description: "One of your voice-capable Twilio numbers. Leave empty to use the credential's Default From Number." }),
 	{
 		displayName: 'Message',

@@ -3,6 +3,18 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+export function toNumberField(description: string): INodeProperties {
+	return {
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '+14155550123',
+		description,
+	};
+}
+
 export function fromNumberField(overrides: Partial<INodeProperties> = {}): INodeProperties {
 	return {
 		displayName: 'From',

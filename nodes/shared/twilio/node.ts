@@ -1,0 +1,26 @@
+/**
+ * What every Twilio action node shares: its credential entry (with the account-type test) and the
+ * execute body that loads the client once, then hands each item to the node's one-item operation.
+ */
+import type { IDataObject, IExecuteFunctions, INodeCredentialDescription, INodeExecutionData } from 'n8n-workflow';
+import { readRunnerOptions } from '../runner/options';
+import { runItems } from '../runner/runItems';
+import { TWILIO_CREDENTIAL } from './client';
+import { loadTwilio, type TwilioContext } from './context';
+import { toNodeError } from './errors';
+
+export const twilioCredentials: INodeCredentialDescription[] = [{ name: TWILIO_CREDENTIAL, required: true, testedBy: 'twilioApiTest' }];
+
+export async function executeTwilioItems(
+	ctx: IExecuteFunctions,
+	label: string,
+	operation: (ctx: IExecuteFunctions, twilio: TwilioContext, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[][]> {
+	const twilio = await loadTwilio(ctx);
+	return runItems(
+		ctx,
+		(i) => operation(ctx, twilio, i),
+		(error, i) => toNodeError(ctx.getNode(), error, i, twilio.secrets, label),
+		readRunnerOptions(ctx),
+	);
+}
