@@ -8,8 +8,15 @@ const project = (name, extra = {}) => ({
 	...extra,
 });
 
+// e2e: one real n8n (started once by globalSetup, ~15-40 s warm, minutes on a cold cache) shared by every file.
+const e2e = project('e2e', {
+	testTimeout: 120_000,
+	globalSetup: '<rootDir>/test/support/n8n/globalSetup.ts',
+	globalTeardown: '<rootDir>/test/support/n8n/globalTeardown.ts',
+});
+
 module.exports = {
-	projects: [project('unit'), project('sandbox'), project('engine'), project('contract')],
+	projects: [project('unit'), project('sandbox'), project('engine'), project('contract'), e2e],
 	// Engine and contract suites start servers; keep them from competing for the machine's two cores.
 	maxWorkers: 2,
 };

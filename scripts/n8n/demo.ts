@@ -1,0 +1,118 @@
+/**
+ * `npm run demo`: the sandbox, a real n8n with this package installed from its tarball, an owner,
+ * sandbox credentials and the example workflows, active. Ctrl-C stops everything it started.
+ *   --sandbox-port 8787 (SANDBOX_PORT)   --n8n-port 5678 (N8N_PORT)   --status-step-ms 1000   --keep
+ */
+import { NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
+import { HOST } from './ports';
+import { startStack, type Stack } from './stack';
+
+interface DemoArgs {
+	sandboxPort: number;
+	n8nPort: number;
+	statusStepMs: number;
+	keep: boolean;
+}
+
+function parse(argv: string[]): DemoArgs {
+	const args: DemoArgs = {
+		sandboxPort: Number(process.env.SANDBOX_PORT ?? 8787),
+		n8nPort: Number(process.env.N8N_PORT ?? 5678),
+		statusStepMs: 1000,
+		keep: false,
+	};
+	for (let i = 0; i < argv.length; i++) {
+		const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+		const value = () => Number(inline ?? argv[++i]);
+		if (flag === '--sandbox-port') args.sandboxPort = value();
+		else if (flag === '--n8n-port') args.n8nPort = value();
+		else if (flag === '--status-step-ms') args.statusStepMs = value();
+		else if (flag === '--keep') args.keep = true;
+		else {
+			console.error(`demo: unknown argument ${argv[i]}\nusage: npm run demo -- [--sandbox-port 8787] [--n8n-port 5678] [--status-step-ms 1000] [--keep]`);
+			process.exit(2);
+		}
+	}
+	for (const [k, v] of Object.entries(args)) {
+		if (typeof v === 'number' && (!Number.isInteger(v) || v < 1 || v > 65535)) {
+			console.error(`demo: ${k} must be a port number, got ${v}`);
+			process.exit(2);
+		}
+	}
+	return args;
+}
+
+const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
+
+function banner(stack: Stack, seconds: number): string {
+	const n8n = stack.n8n.url;
+	const sbx = stack.sandbox.url;
+	const active = Object.values(stack.workflows).map((w) => `    ${w.active ? 'active  ' : 'inactive'}  ${w.name}   ${n8n}/workflow/${w.id}`);
+	return [
+		'',
+		`Ready in ${seconds.toFixed(0)} s.`,
+		'',
+		`  n8n editor   ${n8n}`,
+		`  log in       ${stack.owner.email}  /  ${stack.owner.password}`,
+		`  sandbox      ${sbx}   (Twilio stand-in; credentials "Twilio sandbox" and "Resend sandbox" point at it)`,
+		`  package      ${stack.pkg.name}@${stack.pkg.version}, installed from ${stack.pkg.tarball}`,
+		'  workflows',
+		...active,
+		'',
+		'Try it:',
+		'  1. Ask the stand-in agent to notify someone (Webhook → agent → Send SMS → Send Email):',
+		`       curl -s -X POST ${n8n}/webhook/notify -H 'content-type: application/json' \\`,
+		`         -d '{"to":"${SAMPLE_RECIPIENT}","email":"ada@example.com","question":"Is the build green?"}'`,
+		'     and see what the sandbox received (the SMS moves queued → sent → delivered):',
+		`       curl -s ${sbx}/__sandbox/state | jq '.messages[0], .emails[0]'`,
+		`  2. Text ${NUMBER_MAIN.phoneNumber} from a phone; n8n answers with TwiML:`,
+		`       npm run sandbox:sms -- 'hello'${stack.sandbox.port === 8787 ? '' : ` --sandbox ${sbx}`}`,
+		'  3. Open the editor, log in, and open a workflow: executions show every run.',
+		'',
+		'Ctrl-C stops n8n and the sandbox.',
+		'',
+	].join('\n');
+}
+
+async function main(): Promise<void> {
+	const args = parse(process.argv.slice(2));
+	const t0 = Date.now();
+	say(`starting: sandbox on ${HOST}:${args.sandboxPort}, n8n on ${HOST}:${args.n8nPort}`);
+	let stack: Stack | null = null;
+	let stopping = false;
+	const stop = async (why: string, code: number) => {
+		if (stopping) return;
+		stopping = true;
+		say(`${why}: stopping n8n and the sandbox`);
+		await stack?.stop();
+		if (stack && args.keep) say(`kept n8n's user folder ${stack.n8n.userFolder}`);
+		process.exit(code);
+	};
+	// During start-up too: startStack cleans up after itself when it throws.
+	process.on('SIGINT', () => void stop('Ctrl-C', 0));
+	process.on('SIGTERM', () => void stop('SIGTERM', 0));
+	try {
+		stack = await startStack({
+			sandboxPort: args.sandboxPort,
+			n8nPort: args.n8nPort,
+			statusStepMs: args.statusStepMs,
+			keepUserFolder: args.keep,
+			log: say,
+			sandboxLog: (line) => process.stdout.write(`[sandbox] ${line}\n`),
+		});
+	} catch (e) {
+		if (stopping) return;
+		console.error(`\n[demo] failed: ${(e as Error).message}`);
+		process.exit(1);
+	}
+	if (stopping) {
+		await stack.stop();
+		return;
+	}
+	const t = stack.timings;
+	say(`timings (s): n8n runtime ${t.n8nRuntime?.toFixed(1)}, package install ${t.installPackage?.toFixed(1)}, n8n start ${t.n8nStart?.toFixed(1)}, set-up ${t.setup?.toFixed(1)}`);
+	process.stdout.write(banner(stack, (Date.now() - t0) / 1000));
+	if (process.env.DEMO_EXIT_WHEN_READY === '1') await stop('DEMO_EXIT_WHEN_READY', 0);
+}
+
+void main();

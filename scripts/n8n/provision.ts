@@ -1,0 +1,147 @@
+/**
+ * The pinned n8n (n8n-runtime/package.json + its committed lockfile), installed once per lockfile
+ * into the per-user cache with Node 24, following DESIGN.md §6:
+ *   npm ci --legacy-peer-deps --ignore-scripts   (native builds that would download things are skipped)
+ *   npm rebuild sqlite3 against Node 24's headers (n8n's default database driver)
+ * The install happens in a staging folder that is renamed into place only when complete, under a
+ * lock, so a killed install or two concurrent callers never leave a half-installed n8n behind.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { npmEnv, runStep } from './exec';
+import { acquireLock } from './lock';
+import { RUNTIME_MANIFEST_DIR, runtimeInfo, type RuntimeInfo } from './paths';
+
+export interface N8nRuntime {
+	/** The install folder: `<cache>/n8n-<hash>`. */
+	dir: string;
+	/** n8n's CLI entry point, run with `nodeExec`. */
+	cli: string;
+	version: string;
+	/** Node 24's binary. */
+	nodeExec: string;
+	node: RuntimeInfo;
+}
+
+export interface ProvisionOptions {
+	log?: (line: string) => void;
+	/** For the whole install; CI allows 90 minutes for everything, a cold install takes about 4. */
+	timeoutMs?: number;
+}
+
+const MANIFEST_FILES = ['package.json', 'package-lock.json'];
+
+function runtimeHash(node: RuntimeInfo): string {
+	const h = crypto.createHash('sha256');
+	for (const f of MANIFEST_FILES) h.update(fs.readFileSync(path.join(RUNTIME_MANIFEST_DIR, f)));
+	h.update(node.NODE_VERSION);
+	return h.digest('hex').slice(0, 12);
+}
+
+function pinnedVersion(): string {
+	const pkg = JSON.parse(fs.readFileSync(path.join(RUNTIME_MANIFEST_DIR, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+	return pkg.dependencies.n8n;
+}
+
+/** Install paths from the lockfile (`node_modules/a`, `node_modules/a/node_modules/b`). */
+function lockfilePackagePaths(): string[] {
+	const lock = JSON.parse(fs.readFileSync(path.join(RUNTIME_MANIFEST_DIR, 'package-lock.json'), 'utf8')) as { packages: Record<string, { link?: boolean }> };
+	return Object.entries(lock.packages)
+		.filter(([k, v]) => k !== '' && !v.link)
+		.map(([k]) => k);
+}
+
+/**
+ * Packages unpacked so far, for the progress line. npm ci creates every package folder at once and
+ * fills them later, so a folder's package.json, not the folder, says that a package has arrived.
+ */
+function unpacked(root: string, paths: string[]): number {
+	return paths.filter((p) => fs.existsSync(path.join(root, p, 'package.json'))).length;
+}
+
+function describe(dir: string, node: RuntimeInfo, version: string): N8nRuntime {
+	return {
+		dir,
+		cli: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		version,
+		nodeExec: path.join(node.NODE_BIN, 'node'),
+		node,
+	};
+}
+
+/** The runtime's folder if it is already installed, without installing anything. */
+export function installedN8nRuntime(): N8nRuntime | null {
+	const node = runtimeInfo();
+	const dir = path.join(node.CACHE, `n8n-${runtimeHash(node)}`);
+	return fs.existsSync(path.join(dir, '.ready')) ? describe(dir, node, pinnedVersion()) : null;
+}
+
+export async function ensureN8nRuntime(opts: ProvisionOptions = {}): Promise<N8nRuntime> {
+	const log = opts.log ?? ((line: string) => process.stderr.write(`[n8n] ${line}\n`));
+	const node = runtimeInfo();
+	const version = pinnedVersion();
+	const dir = path.join(node.CACHE, `n8n-${runtimeHash(node)}`);
+	const ready = path.join(dir, '.ready');
+	if (fs.existsSync(ready)) return describe(dir, node, version);
+
+	const release = await acquireLock(`${dir}.lock`, {
+		timeoutMs: opts.timeoutMs ?? 45 * 60_000,
+		onWait: (pid, ms) => log(`waiting for another install of n8n (pid ${pid ?? '?'}) to finish: ${Math.round(ms / 1000)} s`),
+	});
+	try {
+		if (fs.existsSync(ready)) return describe(dir, node, version);
+		await install(dir, node, version, log, opts.timeoutMs ?? 45 * 60_000);
+		return describe(dir, node, version);
+	} finally {
+		release();
+	}
+}
+
+async function install(dir: string, node: RuntimeInfo, version: string, log: (l: string) => void, timeoutMs: number): Promise<void> {
+	const staging = `${dir}.partial`;
+	fs.rmSync(staging, { recursive: true, force: true });
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(staging, { recursive: true });
+	for (const f of MANIFEST_FILES) fs.copyFileSync(path.join(RUNTIME_MANIFEST_DIR, f), path.join(staging, f));
+	const logFile = path.join(staging, 'install.log');
+	// The machine's npmrc may point nodedir at another Node's headers; sqlite3 must build against 24's.
+	const env = npmEnv(node.NODE_BIN, { npm_config_nodedir: node.NODE_HOME });
+	const packages = lockfilePackagePaths();
+	const started = Date.now();
+	const deadline = started + timeoutMs;
+	log(`installing n8n ${version} with Node ${node.NODE_VERSION} into ${dir} (once per lockfile; about 4 minutes and 2.2 GB; log: ${logFile})`);
+
+	await runStep('npm ci (n8n runtime)', 'npm', ['ci', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'], {
+		cwd: staging,
+		env,
+		logFile,
+		timeoutMs: Math.max(1, deadline - Date.now()),
+		heartbeat: (ms) => log(`  npm ci: ${unpacked(staging, packages)} of up to ${packages.length} packages unpacked, ${Math.round(ms / 1000)} s`),
+	});
+	log(`  npm ci done in ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 for Node ${node.NODE_VERSION}`);
+
+	const rebuildStart = Date.now();
+	// build-from-source: prebuild-install would try to download a binary and wait on the network first.
+	await runStep('npm rebuild sqlite3', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--build-from-source', '--no-audit', '--no-fund'], {
+		cwd: staging,
+		env,
+		logFile,
+		timeoutMs: Math.max(1, deadline - Date.now()),
+		heartbeat: (ms) => log(`  building sqlite3: ${Math.round(ms / 1000)} s`),
+	});
+	await runStep('loading sqlite3 under Node 24', path.join(node.NODE_BIN, 'node'), ['-e', "require('sqlite3')"], {
+		cwd: staging,
+		env,
+		logFile,
+		timeoutMs: 60_000,
+	});
+	log(`  sqlite3 built in ${Math.round((Date.now() - rebuildStart) / 1000)} s`);
+
+	fs.writeFileSync(
+		path.join(staging, '.ready'),
+		JSON.stringify({ n8n: version, node: node.NODE_VERSION, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) }) + '\n',
+	);
+	fs.renameSync(staging, dir);
+	log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+}

@@ -1,0 +1,33 @@
+/**
+ * What the e2e global set-up started, as plain data: jest runs test files in worker processes, so
+ * they reach n8n and the sandbox over HTTP from this description, written to a file whose path is
+ * in N8N_COMMS_E2E_CONTEXT.
+ */
+import * as fs from 'node:fs';
+import type { CredentialRef, Owner, SavedWorkflow } from '../../../scripts/n8n/instance';
+
+export const CONTEXT_ENV = 'N8N_COMMS_E2E_CONTEXT';
+
+export interface E2eContext {
+	n8nUrl: string;
+	sandboxUrl: string;
+	owner: Owner;
+	credentials: { twilio: CredentialRef; resend: CredentialRef };
+	/** The example workflows, imported and (where they have a trigger) active, by name. */
+	workflows: Record<string, SavedWorkflow & { file: string }>;
+	pkg: { name: string; version: string; nodeTypes: string[]; credentialTypes: string[] };
+	n8nLogFile: string;
+	statusStepMs: number;
+}
+
+export function writeContext(file: string, ctx: E2eContext): void {
+	fs.writeFileSync(file, JSON.stringify(ctx, null, 2));
+}
+
+export function readContext(): E2eContext {
+	const file = process.env[CONTEXT_ENV];
+	if (!file || !fs.existsSync(file)) {
+		throw new Error(`${CONTEXT_ENV} is not set or missing: run e2e tests through jest's "e2e" project, whose globalSetup starts n8n`);
+	}
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as E2eContext;
+}
