@@ -24,8 +24,8 @@ export interface EmailAttachmentRecord {
 	size: number;
 }
 
-export interface EmailRecord {
-	id: string;
+/** An email as validated from a send request, before the sandbox stores it. */
+export interface ValidEmail {
 	from: string;
 	to: string[];
 	cc: string[];
@@ -39,6 +39,10 @@ export interface EmailRecord {
 	attachments: EmailAttachmentRecord[];
 	scheduledAt: Date | null;
 	topicId: string | null;
+}
+
+export interface EmailRecord extends ValidEmail {
+	id: string;
 	lastEvent: EmailEvent;
 	events: Array<{ event: EmailEvent; at: Date }>;
 	createdAt: Date;

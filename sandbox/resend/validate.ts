@@ -4,23 +4,9 @@
  */
 import { RESEND_DOMAINS } from '../fixtures';
 import { resendErrors } from './errors';
-import type { EmailAttachmentRecord } from './types';
+import type { EmailAttachmentRecord, ValidEmail } from './types';
 
-export interface ValidEmail {
-	from: string;
-	to: string[];
-	cc: string[];
-	bcc: string[];
-	replyTo: string[];
-	subject: string;
-	html: string | null;
-	text: string | null;
-	headers: Record<string, string>;
-	tags: Array<{ name: string; value: string }>;
-	attachments: EmailAttachmentRecord[];
-	scheduledAt: Date | null;
-	topicId: string | null;
-}
+export type { ValidEmail } from './types';
 
 const BARE = /^[^\s@<>()[\]",;:]+@([^\s@<>()[\]",;:]+\.[^\s@<>()[\]",;:]+)$/;
 const TAG = /^[A-Za-z0-9_-]{1,256}$/;

@@ -5,7 +5,8 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { MAGIC_CALL_TO, VOICE_APPLICATION } from '../../sandbox/twilio/calls-state';
-import { loadSpec, validateRequest, validateResponse, type OpenApiSpec } from '../support/openapi';
+import { checkRecordedRequests } from '../support/contract';
+import { loadSpec, type OpenApiSpec } from '../support/openapi';
 import { runNode } from '../support/twilioWorkflows';
 import { sdk, waitFor } from '../sandbox/helpers';
 
@@ -21,18 +22,7 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 
-function checkRecorded(): number {
-	const requests = sandbox.state.requests.filter((r) => !r.path.startsWith('/__sandbox'));
-	for (const r of requests) {
-		const req = validateRequest(spec, { method: r.method, path: r.path, query: r.query, form: r.form });
-		expect({ request: `${r.method} ${r.path}`, errors: req.errors }).toEqual({ request: `${r.method} ${r.path}`, errors: [] });
-		if (r.status >= 200 && r.status < 300) {
-			const res = validateResponse(spec, { method: r.method, path: r.path, status: r.status, body: r.responseBody });
-			expect({ response: `${r.method} ${r.path} ${r.status}`, errors: res.errors }).toEqual({ response: `${r.method} ${r.path} ${r.status}`, errors: [] });
-		}
-	}
-	return requests.length;
-}
+const checkRecorded = () => checkRecordedRequests(sandbox, () => spec);
 
 const hook = 'https://n8n.example.com/webhook/twilio';
 

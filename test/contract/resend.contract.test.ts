@@ -8,7 +8,8 @@ import { Resend } from 'resend';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { RESEND_FULL_KEY, RESEND_SENDING_KEY } from '../../sandbox/fixtures';
 import { resendApiTest } from '../../nodes/shared/resend/credentialTest';
-import { loadSpec, validateRequest, validateResponse, type OpenApiSpec } from '../support/openapi';
+import { checkRecordedRequests } from '../support/contract';
+import { loadSpec, type OpenApiSpec } from '../support/openapi';
 import { runEmailNode } from '../support/resendWorkflows';
 
 let sandbox: Sandbox;
@@ -23,19 +24,7 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 
-/** Validates every request recorded since the last reset; returns how many were checked. */
-function checkRecorded(): number {
-	const requests = sandbox.state.requests.filter((r) => !r.path.startsWith('/__sandbox'));
-	for (const r of requests) {
-		const req = validateRequest(spec, { method: r.method, path: r.path, query: r.query, json: r.json, headers: r.headers });
-		expect({ request: `${r.method} ${r.path}`, errors: req.errors }).toEqual({ request: `${r.method} ${r.path}`, errors: [] });
-		if (r.status >= 200 && r.status < 300) {
-			const res = validateResponse(spec, { method: r.method, path: r.path, status: r.status, body: r.responseBody });
-			expect({ response: `${r.method} ${r.path} ${r.status}`, errors: res.errors }).toEqual({ response: `${r.method} ${r.path} ${r.status}`, errors: [] });
-		}
-	}
-	return requests.length;
-}
+const checkRecorded = () => checkRecordedRequests(sandbox, () => spec);
 
 const FAST = { maxPerSecond: 0 };
 

@@ -8,7 +8,8 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import { API_KEY, MESSAGING_SERVICE, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { searchMessagingServices, searchPhoneNumbers } from '../../nodes/shared/twilio/listSearch';
 import { twilioApiTest } from '../../nodes/shared/twilio/credentialTest';
-import { loadSpec, validateRequest, validateResponse, type OpenApiSpec } from '../support/openapi';
+import { checkRecordedRequests } from '../support/contract';
+import { loadSpec, type OpenApiSpec } from '../support/openapi';
 import { runNode, twilioCredential } from '../support/twilioWorkflows';
 
 let sandbox: Sandbox;
@@ -29,20 +30,7 @@ function specFor(path: string): OpenApiSpec {
 	return path.startsWith('/v1/') ? specs.messaging : specs.api;
 }
 
-/** Validates every request recorded since the last reset; returns how many were checked. */
-function checkRecorded(): number {
-	const requests = sandbox.state.requests.filter((r) => !r.path.startsWith('/__sandbox'));
-	for (const r of requests) {
-		const spec = specFor(r.path);
-		const req = validateRequest(spec, { method: r.method, path: r.path, query: r.query, form: r.form });
-		expect({ request: `${r.method} ${r.path}`, errors: req.errors }).toEqual({ request: `${r.method} ${r.path}`, errors: [] });
-		if (r.status >= 200 && r.status < 300) {
-			const res = validateResponse(spec, { method: r.method, path: r.path, status: r.status, body: r.responseBody });
-			expect({ response: `${r.method} ${r.path} ${r.status}`, errors: res.errors }).toEqual({ response: `${r.method} ${r.path} ${r.status}`, errors: [] });
-		}
-	}
-	return requests.length;
-}
+const checkRecorded = () => checkRecordedRequests(sandbox, specFor);
 
 const sendSms = (parameters: Record<string, unknown>, items: Record<string, unknown>[] = [{}]) =>
 	runNode({ type: 'CUSTOM.sendSms', parameters: parameters as never, items: items as never, baseUrl: sandbox.url, continueOnFail: true });
