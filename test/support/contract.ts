@@ -2,6 +2,7 @@
  * The contract check shared by every contract suite: each API request the sandbox recorded since
  * its last reset, and each 2xx answer, must validate against the vendor's official OpenAPI spec.
  */
+import { expect } from '@jest/globals';
 import type { Sandbox } from '../../sandbox';
 import { validateRequest, validateResponse, type OpenApiSpec } from './openapi';
 
