@@ -132,6 +132,32 @@ export const MESSAGING_SERVICE: MessagingServiceFixture = {
 	senderPool: [NUMBER_ALERTS.phoneNumber],
 };
 
+export interface VerifyServiceFixture {
+	sid: string;
+	accountSid: string;
+	friendlyName: string;
+	/** Digits in each generated code (Twilio allows 4 to 10). */
+	codeLength: number;
+}
+
+/** The Verify v2 service the examples and tests send codes through. */
+export const VERIFY_SERVICE: VerifyServiceFixture = {
+	sid: 'VA5a4db0c5e10000000000000000000001',
+	accountSid: FULL_ACCOUNT.sid,
+	friendlyName: 'Sandbox Verify',
+	codeLength: 6,
+};
+
+/** A second service with 4-digit codes, so lists have more than one entry and code length is observable. */
+export const VERIFY_SERVICE_SHORT: VerifyServiceFixture = {
+	sid: 'VA5a4db0c5e10000000000000000000002',
+	accountSid: FULL_ACCOUNT.sid,
+	friendlyName: 'Sandbox Verify Short Codes',
+	codeLength: 4,
+};
+
+export const VERIFY_SERVICES: readonly VerifyServiceFixture[] = [VERIFY_SERVICE, VERIFY_SERVICE_SHORT];
+
 export const ACCOUNTS: readonly AccountFixture[] = [FULL_ACCOUNT, TRIAL_ACCOUNT];
 export const API_KEYS: readonly ApiKeyFixture[] = [API_KEY, MAIN_API_KEY];
 export const PHONE_NUMBERS: readonly PhoneNumberFixture[] = [

@@ -10,6 +10,7 @@ import { apiRoutes } from './routes';
 import { SandboxServer } from './server';
 import type { SandboxStateView } from './state';
 import type { SandboxStats } from './stats';
+import { latestCode } from './twilio/verify';
 
 export interface SandboxOptions {
 	/** 0 or undefined: a free port. */
@@ -49,6 +50,8 @@ export interface Sandbox {
 	state: SandboxStateView;
 	/** Resolves once every queued status callback has been attempted. */
 	callbacksIdle(): Promise<void>;
+	/** The code of the newest pending Verify v2 verification of `to` (E.164 or email), as `GET /__sandbox/verify/codes` gives it. */
+	verifyCode(to: string): string | undefined;
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -81,6 +84,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		stats: () => core.stats.snapshot(),
 		state: core.store,
 		callbacksIdle: () => core.statusCallbacks.idle(),
+		verifyCode: (to) => latestCode(core.store.verifications.values(), to)?.code,
 	};
 }
 

@@ -9,5 +9,6 @@ import { messageRoutes } from './twilio/messages';
 import { messagingServiceRoutes } from './twilio/messaging-services';
 import { numberRoutes } from './twilio/numbers';
 import { resendRoutes } from './resend';
+import { verifyRoutes } from './twilio/verify';
 
-export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...resendRoutes];
+export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...resendRoutes, ...verifyRoutes];

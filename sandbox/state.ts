@@ -9,11 +9,13 @@ import {
 	FIXTURE_DATE,
 	MESSAGING_SERVICES,
 	PHONE_NUMBERS,
+	VERIFY_SERVICES,
 } from './fixtures';
 import type { FormParams } from './form';
 import type { EmailRecord, IdempotencyRecord } from './resend/types';
 import type { SmsEncoding } from './segments';
 import type { CallRecord } from './twilio/calls-state';
+import type { VerificationRecord, VerifyServiceRecord } from './twilio/verify-state';
 
 export interface AccountRecord {
 	sid: string;
@@ -204,6 +206,9 @@ export interface SandboxStateView {
 	readonly optOuts: ReadonlySet<string>;
 	/** Resend emails by id. */
 	readonly emails: ReadonlyMap<string, EmailRecord>;
+	/** Verify v2 services and verifications (with their codes) by SID. */
+	readonly verifyServices: ReadonlyMap<string, VerifyServiceRecord>;
+	readonly verifications: ReadonlyMap<string, VerificationRecord>;
 	message(sid: string): MessageRecord | undefined;
 	numberByPhone(phoneNumber: string): IncomingNumberRecord | undefined;
 	statusCallbacks(messageSid?: string): WebhookAttempt[];
@@ -224,6 +229,8 @@ export class SandboxStore implements SandboxStateView {
 	readonly requests: RecordedRequest[] = [];
 	readonly optOuts = new Set<string>();
 	readonly emails = new Map<string, EmailRecord>();
+	readonly verifyServices = new Map<string, VerifyServiceRecord>();
+	readonly verifications = new Map<string, VerificationRecord>();
 	/** Resend Idempotency-Keys by endpoint and key. */
 	readonly idempotencyKeys = new Map<string, IdempotencyRecord>();
 	/** Bumped on reset so late async work (callbacks in flight) can tell it belongs to an old run. */
@@ -283,6 +290,8 @@ export class SandboxStore implements SandboxStateView {
 		this.optOuts.clear();
 		this.emails.clear();
 		this.idempotencyKeys.clear();
+		this.verifyServices.clear();
+		this.verifications.clear();
 		this.seed();
 	}
 
@@ -342,6 +351,7 @@ export class SandboxStore implements SandboxStateView {
 				dateUpdated: FIXTURE_DATE,
 			});
 		}
+		for (const v of VERIFY_SERVICES) this.verifyServices.set(v.sid, { ...v, dateCreated: FIXTURE_DATE, dateUpdated: FIXTURE_DATE });
 	}
 }
 

@@ -14,6 +14,7 @@ import { InboundError, InboundSmsInput, simulateInboundSms } from '../twilio/inb
 import { renderMessage } from '../twilio/messages';
 import { renderService } from '../twilio/messaging-services';
 import { renderNumber } from '../twilio/numbers';
+import { adminVerification, renderVerifyService, verifyAdminRoutes } from '../twilio/verify';
 
 const adminError = (status: number, message: string): ApiError => new ApiError(status, { error: message });
 
@@ -49,6 +50,8 @@ export function snapshotState(core: SandboxCore, requestLimit: number, baseUrl: 
 		inbound: [...s.inbound],
 		optOuts: [...s.optOuts],
 		emails: [...s.emails.values()].map(adminEmail),
+		verifyServices: [...s.verifyServices.values()].map((x) => renderVerifyService(x, baseUrl)),
+		verifications: [...s.verifications.values()].map((x) => adminVerification(x, baseUrl)),
 		requests: requestLimit >= s.requests.length ? [...s.requests] : s.requests.slice(s.requests.length - requestLimit),
 		requestsTotal: s.requests.length,
 	};
@@ -76,6 +79,7 @@ export const adminRoutes: readonly Route[] = [
 				mainApiKey: fixtures.MAIN_API_KEY,
 				phoneNumbers: fixtures.PHONE_NUMBERS,
 				messagingServices: fixtures.MESSAGING_SERVICES,
+				verifyServices: fixtures.VERIFY_SERVICES,
 				magicTo: fixtures.MAGIC_TO,
 				magicFrom: fixtures.MAGIC_FROM,
 				resendKeys: fixtures.RESEND_API_KEYS,
@@ -158,4 +162,5 @@ export const adminRoutes: readonly Route[] = [
 			}
 		},
 	},
+	...verifyAdminRoutes,
 ];
