@@ -186,7 +186,25 @@ export const MAGIC_TO = {
 	undelivered: '+15005550010',
 	/** Ours: accepted, then ends `failed` with error 30008. */
 	failed: '+15005550011',
+	/** Ours: accepted, sent, then `undelivered` with the carrier error in MAGIC_DELIVERY_FAILURES. */
+	carrierBlocked: '+15005550020',
+	unknownHandset: '+15005550021',
+	landline: '+15005550022',
+	carrierFiltered: '+15005550023',
 } as const;
+
+/**
+ * How the magic recipients above end, with Twilio's error code and its documented text. They walk
+ * queued → sending → sent first, as real carrier rejections arrive after Twilio has sent the message.
+ */
+export const MAGIC_DELIVERY_FAILURES: Readonly<Record<string, { status: 'undelivered' | 'failed'; errorCode: number; errorMessage: string }>> = {
+	[MAGIC_TO.undelivered]: { status: 'undelivered', errorCode: 30003, errorMessage: 'Unreachable destination handset' },
+	[MAGIC_TO.failed]: { status: 'failed', errorCode: 30008, errorMessage: 'Unknown error' },
+	[MAGIC_TO.carrierBlocked]: { status: 'undelivered', errorCode: 30004, errorMessage: 'Message blocked' },
+	[MAGIC_TO.unknownHandset]: { status: 'undelivered', errorCode: 30005, errorMessage: 'Unknown destination handset' },
+	[MAGIC_TO.landline]: { status: 'undelivered', errorCode: 30006, errorMessage: 'Landline or unreachable carrier' },
+	[MAGIC_TO.carrierFiltered]: { status: 'undelivered', errorCode: 30007, errorMessage: 'Message filtered' },
+};
 
 export const MAGIC_FROM = {
 	invalid: '+15005550001', // 21212

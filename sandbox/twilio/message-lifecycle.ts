@@ -1,18 +1,21 @@
 /**
  * Status progression of outbound messages, one step every `statusStepMs`:
  *   accepted → queued (Messaging Service picks the sender) → sending → sent → delivered
- * with the magic recipients ending in `undelivered` (30003) or `failed` (30008) instead.
+ * with the magic recipients ending in `undelivered` (30003-30007) or `failed` (30008) instead.
  * Scheduled messages start the same walk at their SendAt.
  */
 import type { SandboxCore } from '../core';
 import { createHash } from 'node:crypto';
 import type { MessageRecord, MessageStatus, MessagingServiceRecord } from '../state';
+import { MAGIC_DELIVERY_FAILURES } from '../fixtures';
 import { DELIVERY_ERRORS } from './errors';
 import type { DeliveryOutcome } from './message-create';
 
 interface Step {
 	status: MessageStatus;
-	errorCode?: keyof typeof DELIVERY_ERRORS;
+	errorCode?: number;
+	/** Defaults to the DELIVERY_ERRORS text of errorCode. */
+	errorMessage?: string;
 }
 
 /** US long-code price per segment, written the way Twilio writes prices (negative = charged). */
@@ -27,6 +30,11 @@ function planSteps(message: MessageRecord, outcome: DeliveryOutcome): Step[] {
 		return steps;
 	}
 	steps.push({ status: 'sent' });
+	const carrier = MAGIC_DELIVERY_FAILURES[message.to];
+	if (outcome === 'delivered' && carrier) {
+		steps.push({ status: carrier.status, errorCode: carrier.errorCode, errorMessage: carrier.errorMessage });
+		return steps;
+	}
 	steps.push(outcome === 'delivered' ? { status: 'delivered' } : { status: 'undelivered', errorCode: 30003 });
 	return steps;
 }
@@ -51,7 +59,7 @@ function applyStep(core: SandboxCore, message: MessageRecord, step: Step): void 
 	}
 	if (step.errorCode !== undefined) {
 		message.errorCode = step.errorCode;
-		message.errorMessage = DELIVERY_ERRORS[step.errorCode];
+		message.errorMessage = step.errorMessage ?? DELIVERY_ERRORS[step.errorCode as keyof typeof DELIVERY_ERRORS] ?? null;
 		if (message.dateSent === null && step.status === 'undelivered') message.dateSent = now;
 	}
 	message.status = step.status;

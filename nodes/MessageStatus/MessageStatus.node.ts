@@ -1,0 +1,51 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { RESEND_CREDENTIAL } from '../shared/resend/client';
+import { resendApiTest } from '../shared/resend/credentialTest';
+import { readRunnerOptions } from '../shared/runner/options';
+import { runItems } from '../shared/runner/runItems';
+import { TWILIO_CREDENTIAL } from '../shared/twilio/client';
+import { twilioApiTest } from '../shared/twilio/credentialTest';
+import { searchPhoneNumbers } from '../shared/twilio/listSearch';
+import { VendorClients } from './clients';
+import { messageStatusProperties } from './description';
+import { getStatus } from './get';
+import { getMany } from './list';
+
+export class MessageStatus implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Message Status',
+		name: 'messageStatus',
+		icon: 'file:messageStatus.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] === "getMany" ? "get many " + $parameter["resource"] + "s" : "status of " + $parameter["id"]}}',
+		description: 'Check whether an SMS, call or email arrived, wait for its final status, or list a conversation with stats',
+		defaults: { name: 'Message Status' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: ['main'],
+		// Ids are detected per item, so each credential is optional and loaded only when an item
+		// needs it; a missing one fails that item with a message saying which to select.
+		credentials: [
+			{ name: TWILIO_CREDENTIAL, required: false, testedBy: 'twilioApiTest', displayOptions: { hide: { channel: ['email'] } } },
+			{ name: RESEND_CREDENTIAL, required: false, testedBy: 'resendApiTest', displayOptions: { show: { operation: ['get'], channel: ['auto', 'email'] } } },
+		],
+		properties: messageStatusProperties,
+	};
+
+	methods = {
+		listSearch: { searchPhoneNumbers },
+		credentialTest: { twilioApiTest, resendApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const clients = new VendorClients(this);
+		const operation = this.getNodeParameter('operation', 0, 'get') === 'getMany' ? getMany : getStatus;
+		return runItems(
+			this,
+			(i) => operation(this, clients, i),
+			(error, i) => clients.toNodeError(error, i),
+			readRunnerOptions(this),
+		);
+	}
+}

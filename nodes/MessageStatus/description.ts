@@ -1,0 +1,251 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { runnerOptionFields } from '../shared/runner/options';
+import { fromNumberField } from '../shared/twilio/fields';
+import { MAX_PAGE_SIZE, MAX_POLL_SECONDS, MAX_WAIT_SECONDS, MIN_POLL_SECONDS } from './validation';
+
+const onGet = { show: { operation: ['get'] } };
+const onGetMany = (extra: Record<string, Array<string | boolean>> = {}) => ({ show: { operation: ['getMany'], ...extra } });
+
+export const messageStatusProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		default: 'get',
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get the current status of one SMS, MMS, WhatsApp message, call or email, optionally waiting for a final one',
+				action: 'Get a delivery status',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List messages or calls with filters, a conversation between two numbers, or a summary',
+				action: 'Get many messages or calls',
+			},
+		],
+	},
+
+	// ---- Get ----------------------------------------------------------------------------------
+	{
+		displayName: 'Channel',
+		name: 'channel',
+		type: 'options',
+		default: 'auto',
+		displayOptions: onGet,
+		options: [
+			{ name: 'Auto-Detect From ID', value: 'auto', description: 'SM…/MM… is a message, CA… a call, a UUID a Resend email' },
+			{ name: 'Message (SMS, MMS, WhatsApp)', value: 'message' },
+			{ name: 'Call', value: 'call' },
+			{ name: 'Email (Resend)', value: 'email' },
+		],
+		description: 'Which API to ask. Messages and calls need the Twilio credential, emails the Resend credential.',
+	},
+	{
+		displayName: 'ID',
+		name: 'id',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: onGet,
+		placeholder: 'SM0123456789abcdef0123456789abcdef',
+		hint: 'Map the "sid" of Send SMS, Voice Message or Outbound Call, or the "id" of Send Email',
+		description: 'A message SID (SM… or MM…), a call SID (CA…) or a Resend email ID',
+	},
+	{
+		displayName: 'Wait for Final Status',
+		name: 'waitForFinal',
+		type: 'boolean',
+		default: false,
+		displayOptions: onGet,
+		description:
+			'Whether to keep checking until the status is final (delivered, undelivered, failed, completed, bounced…) or the timeout passes. Checks start 1 s apart and grow ×1.5 up to 30 s.',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_WAIT_SECONDS },
+		default: 300,
+		displayOptions: { show: { operation: ['get'], waitForFinal: [true] } },
+		description: `How long to wait for a final status (1 to ${MAX_WAIT_SECONDS}). On timeout the last status is output with isFinal false and timedOut true.`,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: onGet,
+		options: [
+			{
+				displayName: 'Error on Timeout',
+				name: 'errorOnTimeout',
+				type: 'boolean',
+				default: false,
+				description: 'Whether a wait that ends without a final status fails the item instead of outputting the last status',
+			},
+			{
+				displayName: 'First Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: MIN_POLL_SECONDS, maxValue: MAX_POLL_SECONDS, numberPrecision: 2 },
+				default: 1,
+				description: 'Pause before the second check when waiting; each later pause is 1.5 times longer, up to 30 s',
+			},
+			...runnerOptionFields(),
+		],
+	},
+
+	// ---- Get Many -----------------------------------------------------------------------------
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		default: 'message',
+		displayOptions: onGetMany(),
+		options: [
+			{ name: 'Message', value: 'message' },
+			{ name: 'Call', value: 'call' },
+		],
+	},
+	{
+		displayName: 'Find',
+		name: 'messageQuery',
+		type: 'options',
+		default: 'filter',
+		displayOptions: onGetMany({ resource: ['message'] }),
+		options: [
+			{ name: 'Messages Matching Filters', value: 'filter', description: 'Filter by To, From and the date sent' },
+			{ name: 'Conversation Between Two Numbers', value: 'conversation', description: 'Both directions between your number and another, oldest first' },
+		],
+	},
+	{
+		...fromNumberField({
+			displayName: 'Your Number',
+			name: 'numberA',
+			description: 'One side of the conversation: one of your Twilio numbers',
+			displayOptions: onGetMany({ resource: ['message'], messageQuery: ['conversation'] }),
+		}),
+	},
+	{
+		displayName: 'Other Number',
+		name: 'numberB',
+		type: 'string',
+		default: '',
+		placeholder: '+14155550123',
+		displayOptions: onGetMany({ resource: ['message'], messageQuery: ['conversation'] }),
+		description: 'The other side of the conversation, in E.164 format (or whatsapp:+…)',
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		placeholder: '+14155550123',
+		displayOptions: { show: { operation: ['getMany'] }, hide: { messageQuery: ['conversation'] } },
+		description: 'Only messages or calls to this number. Leave empty for any.',
+	},
+	{
+		displayName: 'From',
+		name: 'from',
+		type: 'string',
+		default: '',
+		placeholder: '+15005550006',
+		displayOptions: { show: { operation: ['getMany'] }, hide: { messageQuery: ['conversation'] } },
+		description: 'Only messages or calls from this number. Leave empty for any.',
+	},
+	{
+		displayName: 'Sent After',
+		name: 'dateSentAfter',
+		type: 'dateTime',
+		default: '',
+		displayOptions: onGetMany({ resource: ['message'] }),
+		description: 'Only messages sent on or after this time (UTC when no offset is given)',
+	},
+	{
+		displayName: 'Sent Before',
+		name: 'dateSentBefore',
+		type: 'dateTime',
+		default: '',
+		displayOptions: onGetMany({ resource: ['message'] }),
+		description: 'Only messages sent on or before this time (UTC when no offset is given)',
+	},
+	{
+		displayName: 'Call Status',
+		name: 'callStatus',
+		type: 'options',
+		default: '',
+		displayOptions: onGetMany({ resource: ['call'] }),
+		options: [
+			{ name: 'Any', value: '' },
+			{ name: 'Busy', value: 'busy' },
+			{ name: 'Canceled', value: 'canceled' },
+			{ name: 'Completed', value: 'completed' },
+			{ name: 'Failed', value: 'failed' },
+			{ name: 'In Progress', value: 'in-progress' },
+			{ name: 'No Answer', value: 'no-answer' },
+			{ name: 'Queued', value: 'queued' },
+			{ name: 'Ringing', value: 'ringing' },
+		],
+		description: 'Only calls with this status',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		displayOptions: onGetMany(),
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: onGetMany({ returnAll: [false] }),
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		default: 'items',
+		displayOptions: onGetMany(),
+		options: [
+			{ name: 'Items', value: 'items', description: 'One item per message or call, newest first (conversations oldest first)' },
+			{ name: 'Summary', value: 'summary', description: 'One item with counts by status, total segments or duration, and total price' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: onGetMany(),
+		options: [
+			{
+				displayName: 'Include Raw',
+				name: 'includeRaw',
+				type: 'boolean',
+				default: false,
+				description: "Whether each item also carries Twilio's full record under raw",
+			},
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
+				default: 50,
+				description: `Results per request to Twilio (1 to ${MAX_PAGE_SIZE}). Larger pages mean fewer requests.`,
+			},
+			...runnerOptionFields(),
+		],
+	},
+];
