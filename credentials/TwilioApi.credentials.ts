@@ -94,6 +94,14 @@ export class TwilioApi implements ICredentialType {
 			description: 'Optional. Used by Send SMS when neither From nor a Messaging Service is set on the node.',
 		},
 		{
+			displayName: 'Default Verify Service SID',
+			name: 'verifyServiceSid',
+			type: 'string',
+			default: '',
+			placeholder: 'VAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+			description: 'Optional. Used by Verify Phone when its Verify Service is left empty.',
+		},
+		{
 			displayName: 'Use Custom API Base URL',
 			name: 'useCustomBaseUrl',
 			type: 'boolean',

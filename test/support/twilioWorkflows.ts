@@ -7,6 +7,7 @@ import { TwilioApi } from '../../credentials/TwilioApi.credentials';
 import { SendSms } from '../../nodes/SendSms/SendSms.node';
 import { OutboundCall } from '../../nodes/OutboundCall/OutboundCall.node';
 import { VoiceMessage } from '../../nodes/VoiceMessage/VoiceMessage.node';
+import { VerifyPhone } from '../../nodes/VerifyPhone/VerifyPhone.node';
 import { FULL_ACCOUNT, NUMBER_MAIN } from '../../sandbox/fixtures';
 import { itemsSource, runWorkflow, type EngineCredential, type EngineResult } from './engine';
 
@@ -32,6 +33,7 @@ export const NODE_TYPES = {
 	'CUSTOM.sendSms': new SendSms(),
 	'CUSTOM.voiceMessage': new VoiceMessage(),
 	'CUSTOM.outboundCall': new OutboundCall(),
+	'CUSTOM.verifyPhone': new VerifyPhone(),
 };
 
 export const CREDENTIAL_TYPES = { twilioCommsApi: new TwilioApi() };

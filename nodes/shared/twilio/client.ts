@@ -16,6 +16,7 @@ export interface TwilioCredentials {
 	webhookAuthToken?: string;
 	defaultFrom?: string;
 	messagingServiceSid?: string;
+	verifyServiceSid?: string;
 	baseUrl?: string;
 }
 
@@ -36,6 +37,7 @@ export function readTwilioCredentials(data: ICredentialDataDecryptedObject): Twi
 		webhookAuthToken: str(data.webhookAuthToken) || undefined,
 		defaultFrom: str(data.defaultFrom) || undefined,
 		messagingServiceSid: str(data.messagingServiceSid) || undefined,
+		verifyServiceSid: str(data.verifyServiceSid) || undefined,
 		baseUrl: data.useCustomBaseUrl === true && str(data.baseUrl) ? str(data.baseUrl).replace(/\/+$/, '') : undefined,
 	};
 }

@@ -41,6 +41,11 @@ export const TWILIO_ERROR_HINTS: Record<number, string> = {
 	21218: 'The Application SID does not belong to this account. Check it in Console > Voice > TwiML Apps.',
 	21219: 'Trial accounts can only call verified numbers. Verify the number in the Twilio Console or upgrade the account.',
 	32018: 'Inline TwiML is limited to 4,000 characters. Shorten it, or host it and use a TwiML URL.',
+	// Verify
+	60200: 'A Verify parameter is invalid: To must be E.164 (or an email address for the email channel), and Locale a supported language code such as en or pt-BR.',
+	60202: 'The code was entered wrong 5 times, so this verification is locked. Send a new code with the Send Code operation.',
+	60203: 'A code was already sent to this recipient 5 times within 10 minutes. Wait until the verification expires (10 minutes) before sending another.',
+	60205: 'This number is a landline and cannot receive SMS. Send the code with the call channel instead.',
 };
 
 interface TwilioRestError {

@@ -1,5 +1,5 @@
 /**
- * Resource-locator lists: the account's numbers and Messaging Services, paged the way Twilio pages.
+ * Resource-locator lists: the account's numbers, Messaging Services and Verify Services, paged the way Twilio pages.
  */
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { loadTwilio } from './context';
@@ -62,6 +62,22 @@ export async function searchMessagingServices(this: ILoadOptionsFunctions, filte
 			name: `${s.friendlyName} (${s.sid})`,
 			value: s.sid,
 			url: `https://console.twilio.com/us1/service/sms/${s.sid}/messaging-service-properties`,
+			searchable: [s.friendlyName, s.sid],
+		}),
+	);
+}
+
+export async function searchVerifyServices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const services = (await loadTwilio(this)).client.verify.v2.services;
+	return searchPages(
+		paginationToken,
+		() => services.page({ pageSize: PAGE_SIZE }),
+		(url) => services.getPage(url),
+		filter,
+		(s) => ({
+			name: `${s.friendlyName} (${s.sid})`,
+			value: s.sid,
+			url: `https://console.twilio.com/us1/develop/verify/services/${s.sid}/settings`,
 			searchable: [s.friendlyName, s.sid],
 		}),
 	);

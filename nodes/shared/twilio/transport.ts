@@ -37,6 +37,22 @@ export function formEncode(data: Record<string, FormValue> | undefined): string 
 	return out.toString();
 }
 
+/**
+ * Twilio answers these with HTTP 429 although they are limits on one verification, not rate limits:
+ * waiting seconds and retrying cannot help, so the transport must not retry them.
+ */
+const FINAL_429_CODES = new Set([60202, 60203]);
+
+export function isFinalTwilioResponse(response: { status: number; body: string }): boolean {
+	if (response.status !== 429) return false;
+	try {
+		const code = (JSON.parse(response.body) as { code?: unknown }).code;
+		return typeof code === 'number' && FINAL_429_CODES.has(code);
+	} catch {
+		return false;
+	}
+}
+
 const SID_SEGMENT = /^[A-Z]{2}[0-9a-f]{32}(\.json)?$/;
 
 /**
@@ -74,6 +90,7 @@ export class TwilioTransport {
 			},
 			{
 				kind: classify(method, url.toString()),
+				isFinal: isFinalTwilioResponse,
 				timeoutMs: opts.timeout ?? this.settings.timeoutMs,
 				retry: this.settings.retry,
 				onRetry: this.settings.onRetry,
