@@ -249,6 +249,182 @@ describe('Wait for final status', () => {
 	});
 });
 
+/** Sends `count` SMS and waits until each is delivered (so later edits to dateSent stick). */
+async function deliveredSms(count: number, to = SAMPLE_RECIPIENT, from = MAIN, body = 'History'): Promise<string[]> {
+	const sids: string[] = [];
+	for (let n = 0; n < count; n++) sids.push((await twilio.messages.create({ to, from, body: `${body} ${n}` })).sid);
+	await Promise.all(sids.map(messageSettled));
+	return sids;
+}
+
+/** Twilio dates have one-second resolution; tests that depend on order give messages distinct times. */
+function setSentAt(sid: string, iso: string): void {
+	const record = sandbox.state.message(sid)!;
+	record.dateSent = new Date(iso);
+	record.dateCreated = new Date(iso);
+}
+
+async function inboundSms(from: string, to: string, body: string): Promise<string> {
+	const res = await fetch(`${sandbox.url}/__sandbox/inbound/sms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, to, body }) });
+	return ((await res.json()) as { messageSid: string }).messageSid;
+}
+
+const listCalls = () => sandbox.stats().requestsByRoute['twilio.messages.list'] ?? 0;
+
+describe('Get Many', () => {
+	it('pages through next_page_uri until the limit: 5 of 7 messages in 3 pages of 2, newest first', async () => {
+		const sids = await deliveredSms(7);
+		sids.forEach((sid, n) => setSentAt(sid, `2026-03-01T10:0${n}:00Z`));
+		const r = await run({ operation: 'getMany', resource: 'message', limit: 5, options: { pageSize: 2 } });
+		const out = json(r);
+		expect(out.map((o) => o.id)).toEqual([...sids].reverse().slice(0, 5));
+		expect(listCalls()).toBe(3);
+		expect(out[0]).toMatchObject({ channel: 'sms', status: 'delivered', isFinal: true, to: SAMPLE_RECIPIENT, body: 'History 6', numSegments: 1 });
+		expect(out[0]).not.toHaveProperty('raw');
+		expect(paired(r)).toEqual([0, 0, 0, 0, 0]);
+	});
+
+	it('Return All fetches every page (7 messages, 4 pages of 2), with raw when asked', async () => {
+		await deliveredSms(7);
+		const r = await run({ operation: 'getMany', resource: 'message', returnAll: true, options: { pageSize: 2, includeRaw: true } });
+		expect(json(r)).toHaveLength(7);
+		expect(listCalls()).toBe(4);
+		expect((json(r)[0].raw as IDataObject).sid).toBe(json(r)[0].id);
+	});
+
+	it('filters by To and From (numbers are normalized) and by the date sent', async () => {
+		const [toSample] = await deliveredSms(1);
+		const [toOther] = await deliveredSms(1, '+15555550177');
+		const [fromSupport] = await deliveredSms(1, SAMPLE_RECIPIENT, NUMBER_SUPPORT.phoneNumber);
+		setSentAt(toSample, '2026-01-01T10:00:00Z');
+		setSentAt(toOther, '2026-01-02T10:00:00Z');
+		setSentAt(fromSupport, '2026-01-03T10:00:00Z');
+
+		const byTo = await run({ operation: 'getMany', resource: 'message', to: '+1 (555) 555-0177' });
+		expect(json(byTo).map((o) => o.id)).toEqual([toOther]);
+		const byFrom = await run({ operation: 'getMany', resource: 'message', from: NUMBER_SUPPORT.phoneNumber });
+		expect(json(byFrom).map((o) => o.id)).toEqual([fromSupport]);
+		const byDate = await run({ operation: 'getMany', resource: 'message', dateSentAfter: '2026-01-01T12:00:00Z', dateSentBefore: '2026-01-03T09:00:00Z' });
+		expect(json(byDate).map((o) => o.id)).toEqual([toOther]);
+		const list = sandbox.state.requests.filter((q) => q.method === 'GET' && q.path.endsWith('/Messages.json')).at(-1)!;
+		expect(list.query).toMatchObject({ 'DateSent>': ['2026-01-01T12:00:00Z'], 'DateSent<': ['2026-01-03T09:00:00Z'] });
+	});
+
+	it('lists calls filtered by status', async () => {
+		const done = await placeCall();
+		const busy = await placeCall(MAGIC_CALL_TO.busy);
+		await Promise.all([callSettled(done.sid), callSettled(busy.sid)]);
+		const r = await run({ operation: 'getMany', resource: 'call', callStatus: 'busy' });
+		expect(json(r)).toEqual([expect.objectContaining({ id: busy.sid, channel: 'call', status: 'busy', isFinal: true, isSuccess: false })]);
+		const all = await run({ operation: 'getMany', resource: 'call', to: SAMPLE_RECIPIENT });
+		expect(json(all).map((o) => o.id)).toEqual([done.sid]);
+	});
+
+	describe('Conversation', () => {
+		const A = MAIN;
+		const B = SAMPLE_RECIPIENT;
+
+		/** A→B, B→A, A→B (two segments), B→A, A→B, each a minute apart, plus messages with third parties. */
+		async function conversation(): Promise<string[]> {
+			const long = 'x'.repeat(200);
+			const out1 = (await twilio.messages.create({ to: B, from: A, body: 'Are you there?' })).sid;
+			const in1 = await inboundSms(B, A, 'Yes');
+			const out2 = (await twilio.messages.create({ to: B, from: A, body: long })).sid;
+			const in2 = await inboundSms(B, A, 'Got it');
+			const out3 = (await twilio.messages.create({ to: B, from: A, body: 'Bye' })).sid;
+			const noise = [(await twilio.messages.create({ to: '+15555550177', from: A, body: 'Other' })).sid, await inboundSms('+15555550177', A, 'Other in')];
+			const ordered = [out1, in1, out2, in2, out3];
+			await Promise.all([out1, out2, out3, noise[0]].map(messageSettled));
+			ordered.forEach((sid, n) => setSentAt(sid, `2026-04-01T09:0${n}:00Z`));
+			noise.forEach((sid) => setSentAt(sid, '2026-04-01T09:02:30Z'));
+			return ordered;
+		}
+
+		const conversationParams = (extra: INodeParameters = {}): INodeParameters => ({
+			operation: 'getMany',
+			resource: 'message',
+			messageQuery: 'conversation',
+			numberA: { __rl: true, mode: 'list', value: A },
+			numberB: B,
+			returnAll: true,
+			...extra,
+		});
+
+		it('merges both directions oldest first and leaves other parties out', async () => {
+			const ordered = await conversation();
+			const r = await run(conversationParams({ options: { pageSize: 2 } }));
+			const out = json(r);
+			expect(out.map((o) => o.id)).toEqual(ordered);
+			expect(out.map((o) => `${o.from}>${o.to}`)).toEqual([`${A}>${B}`, `${B}>${A}`, `${A}>${B}`, `${B}>${A}`, `${A}>${B}`]);
+			expect(out.map((o) => o.status)).toEqual(['delivered', 'received', 'delivered', 'received', 'delivered']);
+		});
+
+		it('with a limit keeps the newest messages, still oldest first', async () => {
+			const ordered = await conversation();
+			const r = await run(conversationParams({ returnAll: false, limit: 3 }));
+			expect(json(r).map((o) => o.id)).toEqual(ordered.slice(2));
+		});
+
+		it('summarizes counts by status, segments and price', async () => {
+			await conversation();
+			const sandboxTotal = [...sandbox.state.messages.values()]
+				.filter((m) => (m.from === A && m.to === B) || (m.from === B && m.to === A))
+				.reduce((sum, m) => sum + Number(m.price), 0);
+			const r = await run(conversationParams({ output: 'summary' }));
+			const [summary] = json(r);
+			expect(json(r)).toHaveLength(1);
+			expect(summary).toMatchObject({
+				resource: 'message',
+				total: 5,
+				byStatus: { delivered: 3, received: 2 },
+				successful: 5,
+				failed: 0,
+				pending: 0,
+				// 1 + 1 + 2 (200 GSM-7 characters) + 1 + 1
+				totalSegments: 6,
+				totalPrice: -0.0474,
+				pricedCount: 5,
+				priceUnit: 'USD',
+				firstAt: '2026-04-01T09:00:00.000Z',
+				lastAt: '2026-04-01T09:04:00.000Z',
+				numberA: A,
+				numberB: B,
+				fromAtoB: 3,
+				fromBtoA: 2,
+			});
+			expect(summary.totalPrice).toBeCloseTo(sandboxTotal, 5);
+		});
+
+		it('summary counts failures and pending messages apart', async () => {
+			await deliveredSms(2);
+			const [bad] = await deliveredSms(1, MAGIC_TO.landline);
+			await scheduledSms();
+			const r = await run({ operation: 'getMany', resource: 'message', returnAll: true, output: 'summary' });
+			expect(json(r)[0]).toMatchObject({ total: 4, byStatus: { delivered: 2, undelivered: 1, scheduled: 1 }, successful: 2, failed: 1, pending: 1, pricedCount: 3 });
+			expect(sandbox.state.message(bad)!.errorCode).toBe(30006);
+		});
+	});
+
+	it('an inverted date range or a bad number fails that item, naming field, value and item', async () => {
+		await deliveredSms(1);
+		const r = await run(
+			{ operation: 'getMany', resource: 'message', to: '={{ $json.to }}', dateSentAfter: '={{ $json.after }}', dateSentBefore: '={{ $json.before }}', output: 'summary' },
+			[
+				{ to: '', after: '2026-02-01T00:00:00Z', before: '2026-01-01T00:00:00Z' },
+				{ to: SAMPLE_RECIPIENT, after: '', before: '' },
+				{ to: '5550123', after: '', before: '' },
+			],
+			{ continueOnFail: true },
+		);
+		const [inverted, ok, badTo] = json(r);
+		expect(inverted.error).toBe('Invalid Sent After "2026-02-01T00:00:00Z" in item 0: is later than Sent Before (2026-01-01T00:00:00.000Z), so no message can match');
+		expect(inverted.errorDescription).toBe('Swap the two dates, or clear one of them');
+		expect(ok).toMatchObject({ total: 1 });
+		expect(badTo.error).toBe('Invalid To "5550123" in item 2: not a phone number in E.164 format (the leading + and country code are missing)');
+		expect(paired(r)).toEqual([0, 1, 2]);
+	});
+});
+
 describe('bad input under continueOnFail', () => {
 	it('names field, value and item, and keeps the good items', async () => {
 		const sms = await sendSms();
