@@ -79,7 +79,9 @@ export const STATUS_TABLE: Record<StatusKind, Record<string, StatusRule>> = {
  * the timeout with the status shown, rather than a new failure mode passing as a success.
  */
 export function classifyStatus(kind: StatusKind, status: string | null | undefined): StatusRule & { known: boolean } {
-	const rule = status ? STATUS_TABLE[kind][status] : undefined;
+	// Own keys only: "constructor" or "toString" from an API must not find Object's prototype.
+	const table = STATUS_TABLE[kind];
+	const rule = status && Object.prototype.hasOwnProperty.call(table, status) ? table[status] : undefined;
 	if (rule) return { ...rule, known: true };
 	return { ...pending(status ? `Unknown ${kind} status "${status}"` : 'No status reported'), known: false };
 }
