@@ -4,7 +4,7 @@
  * request is sent, so a typo never costs one of the 5 sends or 5 checks Twilio allows.
  */
 import { z } from 'zod';
-import { isBlank, sid } from './common';
+import { isBlank, isSid, sid, sidName } from './common';
 import { emailAddressOf } from './email';
 import { addProblem, parseField, type Ctx } from './issues';
 import { E164_FIX, hasWhatsAppPrefix, normalizePhone, phoneProblem, stripWhatsApp } from './phone';
@@ -125,11 +125,11 @@ export function codeProblem(raw: string): string | undefined {
 }
 
 const sendCodeInput = z.object({
-	serviceSid: z.unknown(),
-	channel: z.unknown(),
-	to: z.unknown(),
-	locale: z.unknown(),
-	customFriendlyName: z.unknown(),
+	serviceSid: z.unknown().optional(),
+	channel: z.unknown().optional(),
+	to: z.unknown().optional(),
+	locale: z.unknown().optional(),
+	customFriendlyName: z.unknown().optional(),
 });
 
 export const sendCodeSchema = sendCodeInput.transform((raw, ctx): { serviceSid: string; params: SendCodeParams } => {
@@ -171,15 +171,26 @@ function verificationSidOf(ctx: Ctx, raw: unknown): string | undefined {
 		});
 		return undefined;
 	}
-	return parseField(ctx, sid('VE'), asText(raw) ?? raw, ['verificationSid']);
+	const value = (asText(raw) ?? '').trim();
+	if (isSid(value, 'VE')) return value;
+	const prefix = value.slice(0, 2);
+	addProblem(ctx, {
+		path: ['verificationSid'],
+		// common.ts names the SID types the other nodes take; a Verification SID is only read here.
+		message: /^[A-Z]{2}[0-9a-fA-F]{32}$/.test(value)
+			? `is a ${sidName(prefix)} SID (${prefix}…), not a Verification SID (VE…)`
+			: 'not a Verification SID (VE followed by 32 hexadecimal characters)',
+		fix: 'Map the sid output of the Send Code step; it looks like VE0123456789abcdef0123456789abcdef',
+	});
+	return undefined;
 }
 
 const checkCodeInput = z.object({
-	serviceSid: z.unknown(),
-	checkBy: z.unknown(),
-	to: z.unknown(),
-	verificationSid: z.unknown(),
-	code: z.unknown(),
+	serviceSid: z.unknown().optional(),
+	checkBy: z.unknown().optional(),
+	to: z.unknown().optional(),
+	verificationSid: z.unknown().optional(),
+	code: z.unknown().optional(),
 });
 
 export const checkCodeSchema = checkCodeInput.transform((raw, ctx): { serviceSid: string; params: CheckCodeParams } => {
