@@ -2,6 +2,7 @@
  * Call TwiML built with the twilio SDK's VoiceResponse, so user text always goes through its XML
  * escaping and no document is ever assembled by string concatenation.
  */
+import MessagingResponse from 'twilio/lib/twiml/MessagingResponse';
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 
 export type AudioPlacement = 'before' | 'instead';
@@ -89,5 +90,51 @@ export function demoTwiml(): string {
 		{ voice: 'Polly.Joanna' },
 		'Hello! This is a test call from your n8n workflow, placed through Twilio. Your Outbound Call node works. Goodbye.',
 	);
+	return response.toString();
+}
+
+/**
+ * Answers to Twilio's inbound webhooks (the Twilio Trigger). Messaging TwiML comes from the SDK's
+ * MessagingResponse and call TwiML from VoiceResponse, so user text is always XML-escaped.
+ */
+/** `<Response/>`: Twilio does nothing more (no reply SMS; for a call, it hangs up). */
+export function emptyTwiml(): string {
+	return new MessagingResponse().toString();
+}
+
+/** One `<Message>` reply; an empty text (and no media) means no reply at all. */
+export function messagingReplyTwiml(text: string, mediaUrls: string[] = []): string {
+	const response = new MessagingResponse();
+	if (text === '' && mediaUrls.length === 0) return response.toString();
+	if (mediaUrls.length === 0) {
+		response.message(text);
+		return response.toString();
+	}
+	// With media the text goes in <Body> beside each <Media>, the nested form Twilio documents.
+	const message = response.message('');
+	if (text !== '') message.body(text);
+	for (const url of mediaUrls) message.media(url);
+	return response.toString();
+}
+
+export type VoiceReply =
+	| { kind: 'say'; text: string; voice: string; language?: string }
+	| { kind: 'dial'; number: string; callerId?: string; timeoutSeconds?: number }
+	| { kind: 'reject'; reason: 'rejected' | 'busy' };
+
+export function voiceReplyTwiml(reply: VoiceReply): string {
+	const response = new VoiceResponse();
+	if (reply.kind === 'say') {
+		const attributes: SayAttributes = { voice: reply.voice as SayVoice };
+		if (reply.language) attributes.language = reply.language as SayLanguage;
+		response.say(attributes, reply.text);
+	} else if (reply.kind === 'dial') {
+		const attributes: VoiceResponse.DialAttributes = {};
+		if (reply.callerId) attributes.callerId = reply.callerId;
+		if (reply.timeoutSeconds) attributes.timeout = reply.timeoutSeconds;
+		response.dial(attributes, reply.number);
+	} else {
+		response.reject({ reason: reply.reason });
+	}
 	return response.toString();
 }

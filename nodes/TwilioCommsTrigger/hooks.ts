@@ -1,0 +1,114 @@
+/**
+ * webhookMethods: n8n calls checkExists, then create if needed, on activation (and when a test
+ * webhook starts listening), and delete on deactivation. Misconfiguration fails here, loudly,
+ * before the number is touched: an unknown number, no Auth Token, an unusable URL.
+ */
+import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+import { redact } from '../shared/redact';
+import type { TwilioCredentials } from '../shared/twilio/client';
+import { loadTwilio, type TwilioContext } from '../shared/twilio/context';
+import { asTwilioRestError } from '../shared/twilio/errors';
+import type { TriggerEvent } from './events';
+import { createWebhook, deleteWebhook, SetupError, twilioNumbersApi, webhookExists, type Wanted } from './setup';
+import { expectedUrl } from './verify';
+
+/** Twilio signs with the Auth Token, never with an API key: API-key credentials carry it separately. */
+export function signingToken(c: TwilioCredentials): string | undefined {
+	return c.authType === 'apiKey' ? c.webhookAuthToken : c.authToken;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[::1\])$/i;
+
+/** The URL Twilio will be given, checked for what would make the trigger silently never fire. */
+export function publicWebhookUrl(servedUrl: string, publicUrl: string | undefined, realTwilio: boolean): string {
+	if (publicUrl) {
+		let parsed: URL;
+		try {
+			parsed = new URL(publicUrl);
+		} catch {
+			throw new SetupError(`The Public URL "${publicUrl}" is not a URL`);
+		}
+		if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && LOOPBACK.test(parsed.hostname))) {
+			throw new SetupError(`The Public URL must use https (got "${parsed.protocol}//${parsed.host}"): Twilio's requests, and their signatures, should not travel in clear text`);
+		}
+	}
+	const url = expectedUrl(servedUrl, servedUrl, publicUrl);
+	if (realTwilio && LOOPBACK.test(new URL(url).hostname)) {
+		throw new SetupError(
+			`n8n's webhook URL ${url} points at this machine, which Twilio cannot reach. Set n8n's WEBHOOK_URL, or the trigger's Public URL option (for a tunnel such as ngrok).`,
+		);
+	}
+	return url;
+}
+
+interface HookSetup {
+	twilio: TwilioContext;
+	wanted?: Wanted;
+	staticData: IDataObject;
+}
+
+async function prepare(ctx: IHookFunctions): Promise<HookSetup> {
+	const twilio = await loadTwilio(ctx);
+	if (!signingToken(twilio.credentials)) {
+		throw new NodeOperationError(ctx.getNode(), 'The Twilio credential has no Auth Token for webhook signatures', {
+			description:
+				'Twilio signs webhooks with the account\'s Auth Token, not with an API key, and this trigger never accepts an unsigned request. Fill in "Auth Token (for Webhook Signatures)" in the API-key credential.',
+		});
+	}
+	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
+	const events = ctx.getNodeParameter('events', []) as TriggerEvent[];
+	const sms = events.includes('incomingSms');
+	const voice = events.includes('incomingCall');
+	if (ctx.getNodeParameter('setupMode', 'automatic') !== 'automatic' || (!sms && !voice)) return { twilio, staticData };
+	const number = String(ctx.getNodeParameter('phoneNumber', '', { extractValue: true }) ?? '').trim();
+	if (!number) throw new NodeOperationError(ctx.getNode(), 'Choose the phone number whose webhooks the trigger should set, or switch Webhook Set-Up to Manual');
+	const publicUrl = String((ctx.getNodeParameter('options', {}) as IDataObject).publicUrl ?? '').trim() || undefined;
+	const url = guard(ctx, twilio, () => publicWebhookUrl(ctx.getNodeWebhookUrl('default') ?? '', publicUrl, twilio.credentials.baseUrl === undefined));
+	return { twilio, staticData, wanted: { number, url, sms, voice } };
+}
+
+function guard<T>(ctx: IHookFunctions, twilio: TwilioContext, fn: () => T): T {
+	try {
+		return fn();
+	} catch (e) {
+		throw setupError(ctx, twilio, e);
+	}
+}
+
+function setupError(ctx: IHookFunctions, twilio: TwilioContext, e: unknown): NodeOperationError {
+	if (e instanceof NodeOperationError) return e;
+	const rest = asTwilioRestError(e);
+	const message = e instanceof SetupError ? e.message : rest ? `Twilio refused to configure the number: ${rest.message} (code ${rest.code})` : (e as Error).message;
+	return new NodeOperationError(ctx.getNode(), redact(message, twilio.secrets), {
+		description: e instanceof SetupError ? undefined : 'The number was left as it was.',
+	});
+}
+
+async function run<T>(ctx: IHookFunctions, twilio: TwilioContext, fn: () => Promise<T>): Promise<T> {
+	try {
+		return await fn();
+	} catch (e) {
+		throw setupError(ctx, twilio, e);
+	}
+}
+
+export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	const { twilio, wanted, staticData } = await prepare(this);
+	// Manual set-up and status-only triggers have nothing on the number to create.
+	if (!wanted) return true;
+	return run(this, twilio, () => webhookExists(twilioNumbersApi(twilio.client), staticData, wanted));
+}
+
+export async function create(this: IHookFunctions): Promise<boolean> {
+	const { twilio, wanted, staticData } = await prepare(this);
+	if (!wanted) return true;
+	await run(this, twilio, () => createWebhook(twilioNumbersApi(twilio.client), staticData, wanted));
+	return true;
+}
+
+export async function remove(this: IHookFunctions): Promise<boolean> {
+	const staticData = this.getWorkflowStaticData('node') as IDataObject;
+	if (!staticData.setup) return true;
+	const twilio = await loadTwilio(this);
+	return run(this, twilio, () => deleteWebhook(twilioNumbersApi(twilio.client), staticData));
+}

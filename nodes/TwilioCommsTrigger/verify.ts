@@ -1,0 +1,78 @@
+/**
+ * Is this request from Twilio? Every check that decides 403 lives here, as a pure function of the
+ * request, so it is tested without n8n. The signature itself is nodes/shared/twilio/signature.ts.
+ */
+import { verifySignature, type FormParams } from '../shared/twilio/signature';
+import type { TwilioParams } from './events';
+
+/** Twilio's webhooks are a few kilobytes; anything much larger is not from Twilio. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type Rejection = 'method' | 'too-large' | 'not-form-or-json' | 'missing-signature' | 'mismatch' | 'body-hash-mismatch' | 'no-auth-token';
+
+export type Verdict = { ok: true; params: TwilioParams } | { ok: false; reason: Rejection };
+
+export interface IncomingRequest {
+	method: string;
+	/** The Content-Type header, lower case, without parameters. */
+	contentType: string;
+	/** The exact bytes received (n8n keeps them as req.rawBody). */
+	rawBody: Buffer | undefined;
+	/** What n8n parsed from the body. */
+	body: unknown;
+	signature: string | undefined;
+	/** The URL Twilio requested, query string included (see expectedUrl). */
+	url: string;
+}
+
+/**
+ * The URL Twilio signed: n8n's URL for the endpoint that was hit (or the Public URL override, for
+ * n8n behind a proxy or tunnel), plus the query string exactly as it arrived. Never built from the
+ * Host header, which the sender controls.
+ */
+export function expectedUrl(servedUrl: string, originalUrl: string, publicUrl?: string): string {
+	let base = servedUrl.split('?')[0];
+	if (publicUrl) {
+		const override = new URL(publicUrl);
+		if (override.pathname === '/' || override.pathname === '') {
+			const served = new URL(base);
+			base = `${override.origin}${served.pathname}`;
+		} else {
+			base = publicUrl.split('?')[0];
+		}
+	}
+	const q = originalUrl.indexOf('?');
+	return q >= 0 ? base + originalUrl.slice(q) : base;
+}
+
+function asParams(body: unknown): TwilioParams | undefined {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+	const out: TwilioParams = {};
+	for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+		if (typeof v === 'string') out[k] = v;
+		else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+		else if (v !== undefined && v !== null) out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+	}
+	return out;
+}
+
+export function verifyRequest(req: IncomingRequest, authToken: string | undefined, maxBytes = MAX_BODY_BYTES): Verdict {
+	if (req.method !== 'POST') return { ok: false, reason: 'method' };
+	if ((req.rawBody?.length ?? 0) > maxBytes) return { ok: false, reason: 'too-large' };
+	if (!authToken) return { ok: false, reason: 'no-auth-token' };
+	const params = asParams(req.body) ?? (req.rawBody === undefined || req.rawBody.length === 0 ? {} : undefined);
+	if (params === undefined) return { ok: false, reason: 'not-form-or-json' };
+	const json = req.contentType === 'application/json';
+	if (json && !/[?&]bodySHA256=/.test(req.url)) return { ok: false, reason: 'mismatch' };
+	if (!json && req.contentType !== 'application/x-www-form-urlencoded' && req.rawBody?.length) return { ok: false, reason: 'not-form-or-json' };
+	const check = verifySignature({
+		authToken,
+		signature: req.signature,
+		url: req.url,
+		// A JSON body is covered by bodySHA256 in the URL, never by the form rule.
+		params: json ? undefined : (params as FormParams),
+		rawBody: json ? (req.rawBody ?? Buffer.alloc(0)) : undefined,
+	});
+	if (!check.valid) return { ok: false, reason: check.reason };
+	return { ok: true, params };
+}

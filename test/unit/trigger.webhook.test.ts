@@ -1,0 +1,252 @@
+/**
+ * The Twilio Trigger's webhook() with a mocked IWebhookFunctions: the request n8n hands over
+ * (parsed body plus rawBody), the response object it writes 403s and early answers to, and the
+ * node's static data.
+ */
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import { sign, bodySha256 } from '../../nodes/shared/twilio/signature';
+import { handleWebhook } from '../../nodes/TwilioCommsTrigger/webhook';
+import { DEDUPE_MAX_ENTRIES } from '../../nodes/TwilioCommsTrigger/dedupe';
+
+const TOKEN = '5a4db0c5-test-auth-token';
+const ACCOUNT = 'AC' + '5a4db0c5'.padEnd(32, '0');
+const URL_ = 'https://n8n.example.com/webhook/0d6a/webhook';
+
+const SMS: Record<string, string> = {
+	AccountSid: ACCOUNT,
+	ApiVersion: '2010-04-01',
+	Body: 'Hello <there> & you',
+	From: '+15555550123',
+	FromCity: 'SAN FRANCISCO',
+	FromCountry: 'US',
+	FromState: 'CA',
+	MessageSid: 'SM' + '1'.repeat(32),
+	NumMedia: '1',
+	MediaUrl0: 'https://api.twilio.com/media/ME1',
+	MediaContentType0: 'image/jpeg',
+	SmsStatus: 'received',
+	To: '+15555550100',
+};
+
+interface Sent {
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+}
+
+interface Harness {
+	ctx: IWebhookFunctions;
+	sent: Sent[];
+	staticData: IDataObject;
+	warnings: string[];
+}
+
+function harness(opts: {
+	params?: Record<string, unknown>;
+	request?: Partial<{ method: string; headers: Record<string, string>; rawBody: Buffer; body: unknown; originalUrl: string }>;
+	credentials?: Record<string, unknown>;
+	staticData?: IDataObject;
+}): Harness {
+	const sent: Sent[] = [];
+	const warnings: string[] = [];
+	const staticData = opts.staticData ?? {};
+	const params: Record<string, unknown> = { events: ['incomingSms'], smsReply: 'none', options: {}, ...opts.params };
+	const res = {
+		headersSent: false,
+		writeHead(status: number, headers: Record<string, string>) {
+			sent.push({ status, headers, body: '' });
+			this.headersSent = true;
+		},
+		end(body?: string) {
+			sent[sent.length - 1].body = body ?? '';
+		},
+	};
+	const ctx = {
+		getRequestObject: () => ({ method: 'POST', url: '/webhook/0d6a/webhook', originalUrl: '/webhook/0d6a/webhook', headers: {}, ...opts.request }),
+		getResponseObject: () => res,
+		getNode: () => ({ name: 'Twilio Trigger', type: 'n8n-nodes-comms.twilioCommsTrigger' }),
+		getWorkflow: () => ({ id: 'wf1' }),
+		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
+		getWebhookResourceUrl: () => URL_,
+		getNodeWebhookUrl: () => URL_,
+		getCredentials: async () => opts.credentials ?? { authType: 'authToken', accountSid: ACCOUNT, authToken: TOKEN },
+		getWorkflowStaticData: () => staticData,
+		logger: { warn: (m: string) => warnings.push(m), debug: () => undefined, info: () => undefined, error: () => undefined },
+		helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
+	} as unknown as IWebhookFunctions;
+	return { ctx, sent, staticData, warnings };
+}
+
+/** A form POST signed the way Twilio signs it. */
+function signedForm(params: Record<string, string>, url = URL_, token = TOKEN, extraHeaders: Record<string, string> = {}) {
+	const raw = new URLSearchParams(params).toString();
+	return {
+		method: 'POST',
+		originalUrl: url.slice(url.indexOf('/webhook')),
+		headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(token, url, params), ...extraHeaders },
+		rawBody: Buffer.from(raw),
+		body: { ...params },
+	};
+}
+
+describe('Twilio Trigger webhook()', () => {
+	it('starts the workflow with the flat output and answers an empty <Response/> (reply None)', async () => {
+		const h = harness({ request: signedForm(SMS) });
+		const out = await handleWebhook(h.ctx);
+		expect(h.sent).toEqual([]);
+		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+		const item = out.workflowData![0][0].json;
+		expect(item).toMatchObject({
+			event: 'incomingSms',
+			from: '+15555550123',
+			to: '+15555550100',
+			body: 'Hello <there> & you',
+			messageSid: SMS.MessageSid,
+			accountSid: ACCOUNT,
+			numMedia: 1,
+			media: [{ url: 'https://api.twilio.com/media/ME1', contentType: 'image/jpeg' }],
+			fromCity: 'SAN FRANCISCO',
+			fromState: 'CA',
+			fromCountry: 'US',
+			callSid: null,
+			digits: null,
+			messageStatus: null,
+			errorCode: null,
+		});
+		expect(item.raw).toEqual(SMS);
+	});
+
+	it('renders a text reply as escaped TwiML <Message>', async () => {
+		const h = harness({ request: signedForm(SMS), params: { smsReply: 'text', replyText: 'Got "it" <3 & thanks' } });
+		const out = await handleWebhook(h.ctx);
+		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got "it" &lt;3 &amp; thanks</Message></Response>');
+		expect(out.workflowData).toHaveLength(1);
+	});
+
+	it('leaves the answer to the workflow when the reply comes from it', async () => {
+		const h = harness({ request: signedForm(SMS), params: { smsReply: 'workflow' } });
+		const out = await handleWebhook(h.ctx);
+		expect(out.webhookResponse).toBeUndefined();
+		expect(out.noWebhookResponse).toBeUndefined();
+		expect(out.workflowData).toHaveLength(1);
+		expect(h.sent).toEqual([]);
+	});
+
+	it('answers a status callback at once even when SMS replies come from the workflow', async () => {
+		const status = { AccountSid: ACCOUNT, MessageSid: 'SM' + '2'.repeat(32), MessageStatus: 'undelivered', ErrorCode: '30003', From: '+15555550100', To: '+15555550123' };
+		const h = harness({ request: signedForm(status), params: { events: ['incomingSms', 'messageStatus'], smsReply: 'workflow' } });
+		const out = await handleWebhook(h.ctx);
+		expect(out.noWebhookResponse).toBe(true);
+		expect(h.sent).toEqual([expect.objectContaining({ status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' })]);
+		expect(out.workflowData![0][0].json).toMatchObject({ event: 'messageStatus', messageStatus: 'undelivered', errorCode: 30003, body: null });
+	});
+
+	it.each([
+		['say', { voiceReply: 'say', sayText: 'Hello & welcome', voice: 'Polly.Joanna', language: 'en-US' }, '<Say voice="Polly.Joanna" language="en-US">Hello &amp; welcome</Say>'],
+		['dial', { voiceReply: 'dial', forwardTo: '+15555550199' }, '<Dial>+15555550199</Dial>'],
+		['reject', { voiceReply: 'reject', rejectReason: 'busy' }, '<Reject reason="busy"/>'],
+	])('answers an incoming call (%s)', async (_name, params, fragment) => {
+		const call = { AccountSid: ACCOUNT, CallSid: 'CA' + '3'.repeat(32), CallStatus: 'ringing', Direction: 'inbound', From: '+15555550123', To: '+15555550102' };
+		const h = harness({ request: signedForm(call), params: { events: ['incomingCall'], ...params } });
+		const out = await handleWebhook(h.ctx);
+		expect(out.webhookResponse).toContain(fragment);
+		expect(out.workflowData![0][0].json).toMatchObject({ event: 'incomingCall', callSid: call.CallSid, callStatus: 'ringing' });
+	});
+
+	it('outputs the digits of a <Gather> action as a call status event', async () => {
+		const gather = { AccountSid: ACCOUNT, CallSid: 'CA' + '4'.repeat(32), CallStatus: 'in-progress', Digits: '1', From: '+15555550100', To: '+15555550123' };
+		const h = harness({ request: signedForm(gather), params: { events: ['callStatus'] } });
+		const out = await handleWebhook(h.ctx);
+		expect(out.workflowData![0][0].json).toMatchObject({ event: 'callStatus', digits: '1', callStatus: 'in-progress' });
+	});
+
+	describe('rejects with 403 and starts nothing', () => {
+		const cases: Array<[string, Parameters<typeof harness>[0]]> = [
+			['no signature', { request: { ...signedForm(SMS), headers: { 'content-type': 'application/x-www-form-urlencoded' } } }],
+			['a wrong signature', { request: { ...signedForm(SMS), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign('other-token', URL_, SMS) } } }],
+			['a changed body', { request: { ...signedForm(SMS), body: { ...SMS, Body: 'changed' } } }],
+			['a signature for another URL', { request: signedForm(SMS, 'https://n8n.example.com/webhook/other/webhook') }],
+			['a GET', { request: { ...signedForm(SMS), method: 'GET' } }],
+			['an oversized body', { request: { ...signedForm(SMS), rawBody: Buffer.alloc(70 * 1024, 'a') } }],
+			['an API-key credential without its Auth Token', { request: signedForm(SMS), credentials: { authType: 'apiKey', accountSid: ACCOUNT, apiKeySid: 'SK1', apiKeySecret: 'secret-1234' } }],
+		];
+		it.each(cases)('%s', async (_name, opts) => {
+			const h = harness(opts);
+			const out = await handleWebhook(h.ctx);
+			expect(out).toEqual({ noWebhookResponse: true });
+			expect(h.sent).toHaveLength(1);
+			expect(h.sent[0].status).toBe(403);
+			expect(h.staticData).toEqual({});
+			expect(h.warnings).toHaveLength(1);
+			expect(h.warnings[0]).not.toContain(TOKEN);
+		});
+	});
+
+	it("verifies with an API-key credential's webhook Auth Token", async () => {
+		const h = harness({ request: signedForm(SMS), credentials: { authType: 'apiKey', accountSid: ACCOUNT, apiKeySid: 'SK1', apiKeySecret: 'secret-1234', webhookAuthToken: TOKEN } });
+		const out = await handleWebhook(h.ctx);
+		expect(out.workflowData).toHaveLength(1);
+	});
+
+	it('checks the signature against the Public URL override (n8n behind a tunnel)', async () => {
+		const tunnel = 'https://abc123.ngrok.app/webhook/0d6a/webhook';
+		const h = harness({ request: signedForm(SMS, tunnel), params: { options: { publicUrl: 'https://abc123.ngrok.app' } } });
+		expect((await handleWebhook(h.ctx)).workflowData).toHaveLength(1);
+		const direct = harness({ request: signedForm(SMS, tunnel) });
+		expect((await handleWebhook(direct.ctx)).noWebhookResponse).toBe(true);
+		expect(direct.sent[0].status).toBe(403);
+	});
+
+	it('accepts a JSON body covered by bodySHA256, and rejects it once changed', async () => {
+		const raw = JSON.stringify(SMS);
+		const url = `${URL_}?bodySHA256=${bodySha256(raw)}`;
+		const request = {
+			method: 'POST',
+			originalUrl: url.slice(url.indexOf('/webhook')),
+			headers: { 'content-type': 'application/json', 'x-twilio-signature': sign(TOKEN, url) },
+			rawBody: Buffer.from(raw),
+			body: JSON.parse(raw),
+		};
+		expect((await handleWebhook(harness({ request }).ctx)).workflowData![0][0].json).toMatchObject({ event: 'incomingSms', body: SMS.Body });
+		const tampered = harness({ request: { ...request, rawBody: Buffer.from(raw.replace('Hello', 'Howdy')) } });
+		await handleWebhook(tampered.ctx);
+		expect(tampered.sent[0].status).toBe(403);
+	});
+
+	it('answers a retried delivery (same idempotency token) without a second execution', async () => {
+		const staticData: IDataObject = {};
+		const headers = { 'i-twilio-idempotency-token': 'tok-1' };
+		const first = await handleWebhook(harness({ request: signedForm(SMS, URL_, TOKEN, headers), staticData, params: { smsReply: 'text', replyText: 'hi' } }).ctx);
+		expect(first.workflowData).toHaveLength(1);
+		const retry = harness({ request: signedForm(SMS, URL_, TOKEN, headers), staticData, params: { smsReply: 'text', replyText: 'hi' } });
+		const second = await handleWebhook(retry.ctx);
+		expect(second).toEqual({ noWebhookResponse: true });
+		expect(retry.sent).toEqual([expect.objectContaining({ status: 200, body: expect.stringContaining('<Message>hi</Message>') })]);
+	});
+
+	it('treats the same MessageSid and status as a retry when there is no token', async () => {
+		const staticData: IDataObject = {};
+		const status = { AccountSid: ACCOUNT, MessageSid: 'SM' + '5'.repeat(32), MessageStatus: 'delivered' };
+		const opts = { staticData, params: { events: ['messageStatus'] } };
+		expect((await handleWebhook(harness({ ...opts, request: signedForm(status) }).ctx)).workflowData).toHaveLength(1);
+		expect((await handleWebhook(harness({ ...opts, request: signedForm(status) }).ctx)).workflowData).toBeUndefined();
+		// The next status of the same message is a new event.
+		expect((await handleWebhook(harness({ ...opts, request: signedForm({ ...status, MessageStatus: 'read' }) }).ctx)).workflowData).toHaveLength(1);
+		expect((staticData.seen as unknown[]).length).toBe(2);
+		expect(DEDUPE_MAX_ENTRIES).toBeGreaterThan(2);
+	});
+
+	it('starts a second execution for a retry when Ignore Retried Deliveries is off', async () => {
+		const staticData: IDataObject = {};
+		const opts = { staticData, params: { options: { ignoreRetries: false } } };
+		expect((await handleWebhook(harness({ ...opts, request: signedForm(SMS) }).ctx)).workflowData).toHaveLength(1);
+		expect((await handleWebhook(harness({ ...opts, request: signedForm(SMS) }).ctx)).workflowData).toHaveLength(1);
+	});
+
+	it('acknowledges a genuine event it does not listen to, without an execution', async () => {
+		const call = { AccountSid: ACCOUNT, CallSid: 'CA' + '6'.repeat(32), CallStatus: 'ringing' };
+		const h = harness({ request: signedForm(call) });
+		expect(await handleWebhook(h.ctx)).toEqual({ noWebhookResponse: true });
+		expect(h.sent[0].status).toBe(200);
+	});
+});
