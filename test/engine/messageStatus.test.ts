@@ -4,16 +4,12 @@
  * timeout with and without an error), Get Many paging, conversations and summaries, and bad items
  * under continueOnFail.
  */
-import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
-import { ResendApi } from '../../credentials/ResendApi.credentials';
-import { TwilioApi } from '../../credentials/TwilioApi.credentials';
-import { MessageStatus } from '../../nodes/MessageStatus/MessageStatus.node';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { MAGIC_CALL_TO } from '../../sandbox/twilio/calls-state';
 import { MAGIC_TO, MESSAGING_SERVICE, NUMBER_MAIN, NUMBER_SUPPORT, RESEND_FROM, RESEND_FULL_KEY, RESEND_MAGIC_TO, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { itemsSource, runWorkflow, type EngineResult } from '../support/engine';
-import { RESEND_CREDENTIAL_REF, resendCredential } from '../support/resendWorkflows';
-import { TWILIO_CREDENTIAL_REF, twilioCredential } from '../support/twilioWorkflows';
+import type { EngineResult } from '../support/engine';
+import { MESSAGE_STATUS_NODE as NODE, runMessageStatus } from '../support/messageStatusWorkflows';
 import { sdk, waitFor, type TwilioClient } from '../sandbox/helpers';
 
 let sandbox: Sandbox;
@@ -29,39 +25,9 @@ afterAll(async () => {
 beforeEach(() => sandbox.reset());
 
 const MAIN = NUMBER_MAIN.phoneNumber;
-const NODE = 'Message Status';
 
-/** Items → Message Status, with the Twilio and/or Resend sandbox credentials selected. */
-async function run(
-	parameters: INodeParameters,
-	items: IDataObject[] = [{}],
-	opts: { continueOnFail?: boolean; credentials?: Array<'twilio' | 'resend'> } = {},
-): Promise<EngineResult> {
-	const use = opts.credentials ?? ['twilio', 'resend'];
-	const source = itemsSource(items);
-	const node: INode = {
-		id: 'message-status',
-		name: NODE,
-		type: 'CUSTOM.messageStatus',
-		typeVersion: 1,
-		position: [200, 0],
-		parameters,
-		credentials: {
-			...(use.includes('twilio') ? { twilioCommsApi: TWILIO_CREDENTIAL_REF } : {}),
-			...(use.includes('resend') ? { resendCommsApi: RESEND_CREDENTIAL_REF } : {}),
-		},
-		...(opts.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	};
-	return runWorkflow(
-		{ nodes: [source, node], connections: { [source.name]: { main: [[{ node: NODE, type: 'main', index: 0 }]] } } },
-		{
-			nodeTypes: { 'CUSTOM.messageStatus': new MessageStatus() },
-			credentialTypes: { twilioCommsApi: new TwilioApi(), resendCommsApi: new ResendApi() },
-			credentials: [twilioCredential(sandbox.url), resendCredential(sandbox.url)],
-			timeoutMs: 30_000,
-		},
-	);
-}
+const run = (parameters: INodeParameters, items: IDataObject[] = [{}], opts: { continueOnFail?: boolean; credentials?: Array<'twilio' | 'resend'> } = {}) =>
+	runMessageStatus({ baseUrl: sandbox.url, parameters, items, ...opts });
 
 const json = (r: EngineResult) => r.outputs(NODE).map((o) => o.json);
 const paired = (r: EngineResult) => r.outputs(NODE).map((o) => (o.pairedItem as { item: number }).item);
