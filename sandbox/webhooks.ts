@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { ClientRequest } from 'node:http';
 import https from 'node:https';
-import { sign } from '../nodes/shared/twilio/signature';
+import { bodySha256, sign } from '../nodes/shared/twilio/signature';
 import { encodeForm, FormParams } from './form';
 import type { HttpCallbackMethod } from './state';
 
@@ -17,6 +17,20 @@ export interface WebhookRequest {
 	authToken: string;
 	/** Twilio sends the same token on retried deliveries of one event, so receivers can drop repeats. */
 	idempotencyToken?: string;
+	/**
+	 * 'json' sends the params as a JSON object, with `bodySHA256` in the URL and the signature over
+	 * the URL alone, as Twilio does for its JSON webhooks. POST only.
+	 */
+	encoding?: 'form' | 'json';
+	/** Sign with a wrong key, as a forger would: receivers must answer 403. */
+	tamperSignature?: boolean;
+}
+
+/** JSON webhooks carry single values as strings and repeated ones as arrays. */
+function jsonBody(params: FormParams): string {
+	const out: Record<string, string | string[]> = {};
+	for (const [k, v] of Object.entries(params)) out[k] = v.length === 1 ? v[0] : v;
+	return JSON.stringify(out);
 }
 
 export interface WebhookResult {
@@ -45,14 +59,19 @@ export class WebhookClient {
 		const idempotencyToken = req.idempotencyToken ?? randomUUID();
 		let target = req.url;
 		let body: string | null = null;
+		const json = req.encoding === 'json' && req.method === 'POST';
 		// Twilio signs exactly what it requests: for GET the params move into the query string.
 		if (req.method === 'GET') {
 			const qs = encodeForm(req.params);
 			if (qs) target += (target.includes('?') ? '&' : '?') + qs;
+		} else if (json) {
+			body = jsonBody(req.params);
+			target += `${target.includes('?') ? '&' : '?'}bodySHA256=${bodySha256(body)}`;
 		} else {
 			body = encodeForm(req.params);
 		}
-		const signature = sign(req.authToken, target, req.method === 'GET' ? {} : req.params);
+		const key = req.tamperSignature ? `${req.authToken}-forged` : req.authToken;
+		const signature = sign(key, target, req.method === 'GET' || json ? {} : req.params);
 		const base = { url: target, signature, idempotencyToken };
 		const fail = (error: string): WebhookResult => ({
 			...base,
@@ -78,7 +97,7 @@ export class WebhookClient {
 			Accept: '*/*',
 		};
 		if (body !== null) {
-			headers['Content-Type'] = 'application/x-www-form-urlencoded';
+			headers['Content-Type'] = json ? 'application/json' : 'application/x-www-form-urlencoded';
 			headers['Content-Length'] = String(Buffer.byteLength(body));
 		}
 		const transport = parsed.protocol === 'https:' ? https : http;

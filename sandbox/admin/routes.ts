@@ -11,6 +11,7 @@ import type { MessageRecord } from '../state';
 import { renderAccount } from '../twilio/accounts';
 import { adminCall } from '../twilio/calls';
 import { InboundError, InboundSmsInput, simulateInboundSms } from '../twilio/inbound';
+import { simulateInboundCall, type InboundCallInput } from '../twilio/inbound-call';
 import { renderMessage } from '../twilio/messages';
 import { renderService } from '../twilio/messaging-services';
 import { renderNumber } from '../twilio/numbers';
@@ -155,6 +156,23 @@ export const adminRoutes: readonly Route[] = [
 			try {
 				const result = await simulateInboundSms(ctx.core, ctx.json as InboundSmsInput);
 				// 409: the message arrived but nothing was configured to receive it.
+				return { status: result.url ? 200 : 409, body: result };
+			} catch (err) {
+				if (err instanceof InboundError) throw adminError(err.status, err.message);
+				throw err;
+			}
+		},
+	},
+	{
+		name: 'admin.inbound.call',
+		method: 'POST',
+		path: '/__sandbox/inbound/call',
+		auth: 'none',
+		handle: async (ctx) => {
+			if (typeof ctx.json !== 'object' || ctx.json === null) throw adminError(400, 'expected a JSON body {from, to, deliveries?, tamper?, json?}');
+			try {
+				const result = await simulateInboundCall(ctx.core, ctx.json as InboundCallInput);
+				// 409: the call came in but nothing was configured to answer it.
 				return { status: result.url ? 200 : 409, body: result };
 			} catch (err) {
 				if (err instanceof InboundError) throw adminError(err.status, err.message);

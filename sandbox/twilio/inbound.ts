@@ -25,6 +25,10 @@ export interface InboundSmsInput {
 	mediaUrls?: string[];
 	/** Deliver the same webhook this many times (same params, signature and idempotency token), as Twilio's retries do. */
 	deliveries?: number;
+	/** Sign with the wrong key, as a forger would. */
+	tamper?: boolean;
+	/** Send the params as JSON covered by `bodySHA256` instead of a form. */
+	json?: boolean;
 }
 
 export interface InboundSmsResult {
@@ -38,6 +42,8 @@ export interface InboundSmsResult {
 	twimlError: string | null;
 	error: string | null;
 	replies: ReturnType<typeof renderMessage>[];
+	/** HTTP status of every delivery to the SmsUrl, first to last (retries included). */
+	deliveries: Array<number | null>;
 }
 
 /** Raised for bad admin input; the admin route turns it into a 4xx JSON answer. */
@@ -166,10 +172,19 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		twimlError: null,
 		error: target ? null : `${number.phoneNumber} has no SmsUrl configured`,
 		replies: [],
+		deliveries: [],
 	};
 
 	const deliver = async (url: string, method: HttpCallbackMethod, token: string): Promise<WebhookResult> => {
-		const r = await core.webhooks.deliver({ url, method, params, authToken: account.authToken, idempotencyToken: token });
+		const r = await core.webhooks.deliver({
+			url,
+			method,
+			params,
+			authToken: account.authToken,
+			idempotencyToken: token,
+			tamperSignature: input.tamper === true,
+			encoding: input.json === true ? 'json' : 'form',
+		});
 		core.stats.webhook(isSuccess(r));
 		core.store.recordWebhook({
 			id: core.store.newId(),
@@ -192,7 +207,8 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 	if (target) {
 		const token = randomUUID();
 		let answer = await deliver(target.url, target.method, token);
-		for (let i = 1; i < deliveries; i++) await deliver(target.url, target.method, token);
+		result.deliveries.push(answer.status);
+		for (let i = 1; i < deliveries; i++) result.deliveries.push((await deliver(target.url, target.method, token)).status);
 		if (!isSuccess(answer) && number.smsFallbackUrl) {
 			answer = await deliver(number.smsFallbackUrl, number.smsFallbackMethod, randomUUID());
 			result.url = number.smsFallbackUrl;
