@@ -133,12 +133,14 @@ describe('Get', () => {
 		expect(paired(r)).toEqual([0, 1]);
 	});
 
-	it('an unknown SID is a Twilio 20404 with its link, secrets never shown', async () => {
-		const r = await run({ operation: 'get', id: 'SM' + '0'.repeat(32) }, [{}], { continueOnFail: true });
-		const [out] = json(r);
-		expect(out.error).toMatch(/^Twilio error 20404/);
-		expect(out.errorCode).toBe(20404);
-		expect(JSON.stringify(out)).not.toContain(RESEND_FULL_KEY.token);
+	it("an unknown SID is Twilio's 20404 and an unknown email id Resend's not_found; secrets never shown", async () => {
+		const r = await run({ operation: 'get', id: '={{ $json.id }}' }, [{ id: 'SM' + '0'.repeat(32) }, { id: '00000000-0000-4000-8000-000000000000' }], { continueOnFail: true });
+		const [sms, email] = json(r);
+		expect(sms.error).toMatch(/^Twilio error 20404/);
+		expect(sms.errorCode).toBe(20404);
+		expect(email.error).toBe('Resend error not_found: Email not found');
+		expect(email.errorHttpCode).toBe('404');
+		expect(JSON.stringify(json(r))).not.toContain(RESEND_FULL_KEY.token);
 	});
 });
 
