@@ -183,6 +183,27 @@ describe('Wait for final status', () => {
 		expect(e.errorMessage).toContain('rejected');
 	});
 
+	it('polls are reads: 429s, 5xx and dropped connections are retried and the wait still ends final', async () => {
+		const sms = await sendSms();
+		const email = await sendEmail('someone@example.com');
+		sandbox.faults.set({ rate429: 0.25, retryAfterSec: 0, rate5xx: 0.2, rateReset: 0.1, seed: 7, routes: ['twilio.messages.fetch', 'resend.emails.get'] });
+		const r = await run(waitParams(), [{ id: sms.sid }, { id: email }]);
+		sandbox.faults.clear();
+		expect(r.error).toBeUndefined();
+		expect(json(r).map((o) => [o.status, o.isFinal])).toEqual([
+			['delivered', true],
+			['delivered', true],
+		]);
+		const faults = sandbox.stats().faults;
+		expect(Object.values(faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+	});
+
+	it('Channel Email needs only the Resend credential', async () => {
+		const email = await sendEmail('someone@example.com');
+		const r = await run({ operation: 'get', channel: 'email', id: email }, [{}], { credentials: ['resend'] });
+		expect(json(r)[0]).toMatchObject({ id: email, channel: 'email' });
+	});
+
 	it('on timeout outputs the last status with isFinal false and no error', async () => {
 		const sms = await scheduledSms();
 		const started = Date.now();
