@@ -4,9 +4,8 @@
  * per execution, and an item that needs a missing credential fails alone with a clear error.
  */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-import { ResendApiError } from '../shared/resend/errors';
 import { loadResend, type ResendContext } from '../shared/resend/context';
-import { toNodeError as resendError } from '../shared/resend/errors';
+import { ResendApiError, toNodeError as resendError } from '../shared/resend/errors';
 import { loadTwilio, type TwilioContext } from '../shared/twilio/context';
 import { toNodeError as twilioError } from '../shared/twilio/errors';
 import type { IdKind } from './ids';

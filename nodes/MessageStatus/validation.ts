@@ -8,7 +8,7 @@ import { addProblem, parseField } from '../shared/validation/issues';
 import { e164Schema, hasWhatsAppPrefix, isAlphanumericSenderId, isShortCode, whatsAppAddressSchema } from '../shared/validation/phone';
 import { CHANNEL_CHOICES, detectKind, ID_EXAMPLES, KIND_NAMES, type IdKind } from './ids';
 
-/** Twilio lets a single status wait run for as long as n8n's default execution timeout allows. */
+/** Ten minutes: a longer wait holds an execution open for nothing; status callbacks (Twilio Trigger) suit that case. */
 export const MAX_WAIT_SECONDS = 600;
 export const MIN_POLL_SECONDS = 0.01;
 export const MAX_POLL_SECONDS = 60;
