@@ -6,7 +6,6 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { readTwilioCredentials, TWILIO_CREDENTIAL } from '../shared/twilio/client';
 import { emptyTwiml, messagingReplyTwiml, voiceReplyTwiml } from '../shared/twilio/twiml';
 import { seenBefore } from './dedupe';
-import { workflowReplyMode } from './description';
 import { classify, dedupeKey, EVENT_LABELS, toOutput, type TriggerEvent } from './events';
 import { signingToken } from './hooks';
 import { expectedUrl, verifyRequest, type Rejection } from './verify';
@@ -29,7 +28,13 @@ const REJECTION_TEXT: Record<Rejection, string> = {
 	'no-auth-token': 'the credential has no Auth Token to check signatures with',
 };
 
-type ResponseLike = { headersSent?: boolean; writeHead(status: number, headers: Record<string, string>): unknown; end(body?: string): unknown };
+type ResponseLike = {
+	headersSent?: boolean;
+	writableFinished?: boolean;
+	writeHead(status: number, headers: Record<string, string>): unknown;
+	end(body?: string): unknown;
+	once?(event: 'finish' | 'close', listener: () => void): unknown;
+};
 
 function send(res: ResponseLike, status: number, contentType: string, body: string): void {
 	if (res.headersSent) return;
@@ -135,16 +140,33 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	}
 
 	const workflowData = [ctx.helpers.returnJsonArray([toOutput(event, params)])];
-	if (answer.kind === 'workflow') return { workflowData };
-	const mode = workflowReplyMode({
-		events,
-		smsReply: events.includes('incomingSms') ? (ctx.getNodeParameter('smsReply', 'none') as string) : undefined,
-		voiceReply: events.includes('incomingCall') ? (ctx.getNodeParameter('voiceReply', 'say') as string) : undefined,
-		workflowReplyFrom: options.workflowReplyFrom,
-	});
-	// n8n sends webhookResponse itself (after saving static data) in onReceived mode; in the
-	// workflow-reply modes it would wait for the workflow, so this event is answered here.
-	if (mode === 'onReceived') return { workflowData, webhookResponse: answer.twiml };
+	if (answer.kind === 'workflow') {
+		keepDirtyUntilAnswered(res, staticData);
+		return { workflowData };
+	}
+	// Answered here, with noWebhookResponse: n8n then saves static data (the retry memory) before it
+	// starts the execution. Returning webhookResponse instead would lose it: n8n 2.40 builds the
+	// execution's Workflow over the same static data first, which clears its "changed" flag.
 	send(res, 200, 'text/xml; charset=utf-8', answer.twiml);
 	return { workflowData, noWebhookResponse: true };
+}
+
+/** Twilio's own timeout; nothing is kept dirty longer than that. */
+const ANSWER_WAIT_MS = 15_000;
+const TOUCH_EVERY_MS = 25;
+
+/**
+ * When the workflow answers, n8n saves static data only if it is marked changed when the execution
+ * ends, but creating the execution clears the mark. Re-marking it (a timestamp) until the answer
+ * has gone out makes n8n save the retry memory with the execution. Bounded by Twilio's timeout.
+ */
+function keepDirtyUntilAnswered(res: ResponseLike, staticData: IDataObject): void {
+	const started = Date.now();
+	const timer = setInterval(() => {
+		staticData.touched = Date.now();
+		if (res.writableFinished === true || Date.now() - started > ANSWER_WAIT_MS) clearInterval(timer);
+	}, TOUCH_EVERY_MS);
+	timer.unref?.();
+	res.once?.('finish', () => clearInterval(timer));
+	res.once?.('close', () => clearInterval(timer));
 }

@@ -31,12 +31,6 @@ import { N8nStartError, startN8n, type N8nServer } from './server';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
-/**
- * Example workflows whose Webhook stands in for a Twilio number's SMS webhook: the stack points the
- * number's SmsUrl at the workflow's production URL, as Twilio's console (or the Twilio Trigger) would.
- */
-const SMS_WEBHOOKS: Array<{ path: string; number: PhoneNumberFixture }> = [{ path: 'sms-inbound', number: NUMBER_MAIN }];
-
 export interface StackOptions {
 	/** 0 = any free port (tests); the demo uses 8787 and fails if it is taken. */
 	sandboxPort?: number;
@@ -96,7 +90,7 @@ export async function assertPackageLoaded(n8n: N8nServer, rest: N8nRest, pkg: In
 	}
 }
 
-/** Sets a sandbox number's SMS webhook through the Twilio API, exactly as a user (or our trigger) does with Twilio. */
+/** Sets a sandbox number's SMS webhook through the Twilio API, as a user does in Twilio's console (manual set-up). */
 export async function setSmsWebhook(sandboxUrl: string, number: PhoneNumberFixture, smsUrl: string): Promise<void> {
 	const res = await fetch(`${sandboxUrl}/2010-04-01/Accounts/${number.accountSid}/IncomingPhoneNumbers/${number.sid}.json`, {
 		method: 'POST',
@@ -182,12 +176,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 				if (needsActivation(workflow)) saved = await activateWorkflow(rest, saved);
 				workflows[saved.name] = { ...saved, file };
 				log(`imported ${path.relative(REPO_ROOT, file)} as "${saved.name}"${saved.active ? ' (active)' : ''}`);
-				for (const hook of SMS_WEBHOOKS) {
-					if (saved.active && workflow.nodes.some((n) => n.type === 'n8n-nodes-base.webhook' && (n.parameters as { path?: string })?.path === hook.path)) {
-						await setSmsWebhook(sandbox.url, hook.number, `${n8n.url}/webhook/${hook.path}`);
-						log(`  ${hook.number.phoneNumber}'s SMS webhook → ${n8n.url}/webhook/${hook.path}`);
-					}
-				}
+				// A Twilio Comms Trigger sets its number's webhooks itself when activated (no set-up here).
 			}
 			return { credentials, workflows };
 		});

@@ -39,6 +39,8 @@ interface Harness {
 	sent: Sent[];
 	staticData: IDataObject;
 	warnings: string[];
+	/** Emits the response's 'finish' (n8n sent the workflow's answer). */
+	finish(): void;
 }
 
 function harness(opts: {
@@ -53,6 +55,10 @@ function harness(opts: {
 	const params: Record<string, unknown> = { events: ['incomingSms'], smsReply: 'none', options: {}, ...opts.params };
 	const res = {
 		headersSent: false,
+		listeners: [] as Array<() => void>,
+		once(_event: string, fn: () => void) {
+			this.listeners.push(fn);
+		},
 		writeHead(status: number, headers: Record<string, string>) {
 			sent.push({ status, headers, body: '' });
 			this.headersSent = true;
@@ -74,7 +80,7 @@ function harness(opts: {
 		logger: { warn: (m: string) => warnings.push(m), debug: () => undefined, info: () => undefined, error: () => undefined },
 		helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
 	} as unknown as IWebhookFunctions;
-	return { ctx, sent, staticData, warnings };
+	return { ctx, sent, staticData, warnings, finish: () => res.listeners.forEach((fn) => fn()) };
 }
 
 /** A form POST signed the way Twilio signs it. */
@@ -93,8 +99,8 @@ describe('Twilio Trigger webhook()', () => {
 	it('starts the workflow with the flat output and answers an empty <Response/> (reply None)', async () => {
 		const h = harness({ request: signedForm(SMS) });
 		const out = await handleWebhook(h.ctx);
-		expect(h.sent).toEqual([]);
-		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+		expect(out.noWebhookResponse).toBe(true);
+		expect(h.sent).toEqual([{ status: 200, headers: expect.objectContaining({ 'content-type': 'text/xml; charset=utf-8' }), body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' }]);
 		const item = out.workflowData![0][0].json;
 		expect(item).toMatchObject({
 			event: 'incomingSms',
@@ -119,7 +125,7 @@ describe('Twilio Trigger webhook()', () => {
 	it('renders a text reply as escaped TwiML <Message>', async () => {
 		const h = harness({ request: signedForm(SMS), params: { smsReply: 'text', replyText: 'Got "it" <3 & thanks' } });
 		const out = await handleWebhook(h.ctx);
-		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got "it" &lt;3 &amp; thanks</Message></Response>');
+		expect(h.sent[0].body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got "it" &lt;3 &amp; thanks</Message></Response>');
 		expect(out.workflowData).toHaveLength(1);
 	});
 
@@ -130,6 +136,15 @@ describe('Twilio Trigger webhook()', () => {
 		expect(out.noWebhookResponse).toBeUndefined();
 		expect(out.workflowData).toHaveLength(1);
 		expect(h.sent).toEqual([]);
+		// The retry memory stays marked as changed until the workflow's answer has gone out.
+		await new Promise((r) => setTimeout(r, 80));
+		const touched = h.staticData.touched;
+		expect(typeof touched).toBe('number');
+		h.finish();
+		const last = h.staticData.touched;
+		await new Promise((r) => setTimeout(r, 80));
+		expect(h.staticData.touched).toBe(last);
+		expect(h.staticData.seen).toHaveLength(1);
 	});
 
 	it('answers a status callback at once even when SMS replies come from the workflow', async () => {
@@ -149,7 +164,7 @@ describe('Twilio Trigger webhook()', () => {
 		const call = { AccountSid: ACCOUNT, CallSid: 'CA' + '3'.repeat(32), CallStatus: 'ringing', Direction: 'inbound', From: '+15555550123', To: '+15555550102' };
 		const h = harness({ request: signedForm(call), params: { events: ['incomingCall'], ...params } });
 		const out = await handleWebhook(h.ctx);
-		expect(out.webhookResponse).toContain(fragment);
+		expect(h.sent[0].body).toContain(fragment);
 		expect(out.workflowData![0][0].json).toMatchObject({ event: 'incomingCall', callSid: call.CallSid, callStatus: 'ringing' });
 	});
 
