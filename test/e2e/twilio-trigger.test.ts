@@ -22,11 +22,13 @@ interface SandboxNumber {
 
 const AUTH = `Basic ${Buffer.from(`${FULL_ACCOUNT.sid}:${FULL_ACCOUNT.authToken}`).toString('base64')}`;
 
-async function twilioApi(path: string, form: Record<string, string>): Promise<Record<string, unknown>> {
+async function twilioApi(path: string, form: Record<string, string | string[]>): Promise<Record<string, unknown>> {
+	const body = new URLSearchParams();
+	for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
 	const res = await fetch(`${n8n.ctx.sandboxUrl}/2010-04-01/Accounts/${FULL_ACCOUNT.sid}${path}`, {
 		method: 'POST',
 		headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams(form).toString(),
+		body: body.toString(),
 	});
 	if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
 	return (await res.json()) as Record<string, unknown>;
@@ -190,5 +192,23 @@ describe('Twilio Comms Trigger: calls and status callbacks', () => {
 		const list = await executions(saved.id);
 		const { data } = await n8n.rest.get<{ data: string }>(`/rest/executions/${list[0].id}`);
 		expect(JSON.stringify(data)).toContain(String(msg.sid));
+	});
+
+	it('call status callbacks of a placed call start executions with the call status', async () => {
+		const w = triggerWorkflow('Trigger e2e call status', { events: ['callStatus'], setupMode: 'manual' });
+		const saved = await n8n.importWorkflow(w.json, { activate: true });
+		const call = await twilioApi('/Calls.json', {
+			To: SAMPLE_RECIPIENT,
+			From: NUMBER_SUPPORT.phoneNumber,
+			Twiml: '<Response><Say>Hi</Say></Response>',
+			StatusCallback: w.url,
+			StatusCallbackEvent: ['ringing', 'completed'],
+		});
+		expect(call.sid).toMatch(/^CA/);
+		expect(await settledExecutions(saved.id, 2)).toBe(2);
+		const list = await executions(saved.id);
+		const texts = await Promise.all(list.map(async (e) => JSON.stringify((await n8n.rest.get(`/rest/executions/${e.id}`)).data)));
+		expect(texts.every((t) => t.includes(String(call.sid)))).toBe(true);
+		expect(texts.some((t) => t.includes('completed'))).toBe(true);
 	});
 });
