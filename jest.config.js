@@ -9,8 +9,10 @@ const project = (name, extra = {}) => ({
 });
 
 // e2e: one real n8n (started once by globalSetup, ~15-40 s warm, minutes on a cold cache) shared by every file.
+// The editor tests (test/browser) drive Chromium against that same n8n, so they belong to this project.
 const e2e = project('e2e', {
-	testTimeout: 120_000,
+	testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/browser/**/*.test.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/support/n8n/timeouts.ts'],
 	globalSetup: '<rootDir>/test/support/n8n/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/support/n8n/globalTeardown.ts',
 });

@@ -104,6 +104,8 @@ function test(jestArgs) {
 	must('npm', ['run', 'build'], { cwd: ROOT, env: env24() });
 	must('npm', ['run', 'typecheck'], { cwd: ROOT, env: env24() });
 	must('npm', ['run', 'lint'], { cwd: ROOT, env: env24() });
+	// The editor tests drive Debian's Chromium; a failed install is reported by those tests, not here.
+	require('./browser/chromium').ensureChromium();
 	const resultFile = path.join(os.tmpdir(), `comms-jest-${process.pid}.json`);
 	const code = run(['jest', '--json', `--outputFile=${resultFile}`, ...jestArgs]);
 	let passed = 0;

@@ -169,6 +169,12 @@ export interface NodeTypeSummary {
 	displayName: string;
 	version: number | number[];
 	usableAsTool?: boolean;
+	description?: string;
+	/** `name` is what a new node on the canvas is called. */
+	defaults?: { name?: string };
+	/** `trigger` marks trigger nodes. */
+	group?: string[];
+	properties?: Array<{ name: string; options?: Array<{ name: string; value?: unknown; action?: string }> }>;
 	credentials?: Array<{ name: string }>;
 }
 

@@ -40,6 +40,12 @@ export class N8nRest {
 		return this.cookie;
 	}
 
+	/** Reuses a session logged in elsewhere: n8n rate-limits /rest/login, so many test files must not each log in. */
+	useSession(authCookie: string): this {
+		this.cookie = authCookie;
+		return this;
+	}
+
 	async request<T = unknown>(method: string, path: string, body?: unknown, opts: RestOptions = {}): Promise<RestAnswer<T>> {
 		const headers: Record<string, string> = { accept: 'application/json', 'browser-id': BROWSER_ID };
 		if (body !== undefined) headers['content-type'] = 'application/json';

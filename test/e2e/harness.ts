@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { activateWorkflow, bindCredentials, createWorkflow, deactivateWorkflow, login, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
+import { activateWorkflow, bindCredentials, createWorkflow, deactivateWorkflow, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
 import { N8nRest } from '../../scripts/n8n/rest';
 import { readContext, type E2eContext } from '../support/n8n/context';
 import { SandboxClient } from '../support/n8n/sandboxClient';
@@ -37,8 +37,8 @@ export function useN8n(): N8nE2e {
 	const rest = new N8nRest(ctx.n8nUrl);
 	const created: SavedWorkflow[] = [];
 
-	beforeAll(async () => {
-		await login(rest, ctx.owner);
+	beforeAll(() => {
+		rest.useSession(ctx.authCookie);
 	});
 
 	afterAll(async () => {

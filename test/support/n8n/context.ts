@@ -12,6 +12,8 @@ export interface E2eContext {
 	n8nUrl: string;
 	sandboxUrl: string;
 	owner: Owner;
+	/** The owner's session cookie from the set-up's login. */
+	authCookie: string;
 	credentials: { twilio: CredentialRef; resend: CredentialRef };
 	/** The example workflows, imported and (where they have a trigger) active, by name. */
 	workflows: Record<string, SavedWorkflow & { file: string }>;

@@ -29,6 +29,7 @@ export default async function globalSetup(): Promise<void> {
 		n8nUrl: stack.n8n.url,
 		sandboxUrl: stack.sandbox.url,
 		owner: stack.owner,
+		authCookie: stack.rest.authCookie,
 		credentials: stack.credentials,
 		workflows: stack.workflows,
 		pkg: { name: stack.pkg.name, version: stack.pkg.version, nodeTypes: stack.pkg.nodeTypes, credentialTypes: stack.pkg.credentialTypes },

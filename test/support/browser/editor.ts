@@ -1,0 +1,246 @@
+/**
+ * The n8n editor in headless Chromium, driven by playwright-core: what a user does with our nodes,
+ * written as steps a test can read top to bottom. Selectors are n8n's own `data-test-id`s
+ * (checked against n8n 2.40.7), so a UI change breaks one place here, not every test.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { findChromium } = require('../../../scripts/browser/chromium.js') as { findChromium(): string | undefined };
+
+/** The flags that work on this offline machine (DESIGN.md §6); without the networking ones Chromium floods refused connections. */
+const CHROMIUM_FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Where screenshots go: docs/screenshots when refreshing the README's pictures, else a temp folder. */
+export const SCREENSHOT_DIR = process.env.N8N_COMMS_SCREENSHOTS_DIR
+	? path.resolve(process.env.N8N_COMMS_SCREENSHOTS_DIR)
+	: path.join(os.tmpdir(), 'n8n-comms-screenshots');
+
+export interface EditorSession {
+	page: Page;
+	baseUrl: string;
+	/** Console errors and page errors since the last `takeErrors()`, apart from the offline machine's failed calls to the internet. */
+	takeErrors(): string[];
+	screenshot(name: string): Promise<string>;
+	close(): Promise<void>;
+}
+
+export async function openEditor(opts: { baseUrl: string; email: string; password: string }): Promise<EditorSession> {
+	const executablePath = findChromium();
+	if (!executablePath) throw new Error('Chromium is not installed: run `node scripts/browser/chromium.js` (apt-get install chromium) first');
+	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-comms-chromium-'));
+	let context: BrowserContext;
+	try {
+		context = await chromium.launchPersistentContext(userDataDir, {
+			executablePath,
+			headless: true,
+			args: CHROMIUM_FLAGS,
+			viewport: { width: 1440, height: 900 },
+			timeout: 60_000,
+		});
+	} catch (error) {
+		fs.rmSync(userDataDir, { recursive: true, force: true });
+		throw error;
+	}
+	const page = context.pages()[0] ?? (await context.newPage());
+	page.setDefaultTimeout(30_000);
+
+	let collecting = false;
+	const errors: string[] = [];
+	page.on('console', (msg) => {
+		if (!collecting || msg.type() !== 'error') return;
+		// The editor asks registry.npmjs.org and api.n8n.io about packages and news; offline, those fail, and that is not ours.
+		const source = msg.location().url;
+		if (/^Failed to load resource/.test(msg.text()) && source && !LOOPBACK.has(new URL(source).hostname)) return;
+		errors.push(`${msg.text()}${source ? ` (${source})` : ''}`);
+	});
+	page.on('pageerror', (error) => {
+		if (collecting) errors.push(`page error: ${error.message}`);
+	});
+
+	await page.goto(`${opts.baseUrl}/signin`);
+	await page.fill('input[name=emailOrLdapLoginId]', opts.email);
+	await page.fill('input[name=password]', opts.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+	// Before login the editor probes the session and logs a 401 by design; count from here on.
+	collecting = true;
+
+	return {
+		page,
+		baseUrl: opts.baseUrl,
+		takeErrors: () => errors.splice(0),
+		async screenshot(name) {
+			fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+			const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+			await page.screenshot({ path: file });
+			return file;
+		},
+		async close() {
+			await context.close().catch(() => undefined);
+			fs.rmSync(userDataDir, { recursive: true, force: true });
+		},
+	};
+}
+
+const byTestId = (id: string) => `[data-test-id="${id}"]`;
+
+export async function newWorkflow(page: Page, baseUrl: string): Promise<void> {
+	await page.goto(`${baseUrl}/workflow/new`);
+	await page.waitForSelector(byTestId('canvas-plus-button'));
+}
+
+/** Opens the node panel from the empty canvas's big "+" or, once there are nodes, the side "+". */
+export async function openNodePanel(page: Page): Promise<void> {
+	const emptyCanvas = page.locator(byTestId('canvas-plus-button'));
+	if (await emptyCanvas.isVisible()) await emptyCanvas.click();
+	else await page.locator(byTestId('node-creator-plus-button')).click();
+	await page.waitForSelector(byTestId('node-creator-search-bar'));
+}
+
+/** What identifies one node in the panel: n8n's own nodes may share a display name with ours ("Send Email"). */
+export interface PanelNode {
+	displayName: string;
+	description?: string;
+	/** What n8n lists for a node with operations or events, one of which must be picked: "Send a verification code", "On incoming call". */
+	actions?: string[];
+}
+
+/**
+ * How the panel labels a node's choices: an operation's `action`, or "On <event>" for a trigger's
+ * `events` option (n8n lowercases those and drops punctuation: "On incoming sms mms").
+ */
+export function panelActions(node: { properties?: Array<{ name: string; options?: Array<{ name: string; action?: string }> }> }): string[] {
+	const options = (name: string) => node.properties?.find((p) => p.name === name)?.options ?? [];
+	return [...options('operation').flatMap((o) => (o.action ? [o.action] : [])), ...options('events').map((o) => `On ${o.name}`)];
+}
+
+/** n8n drops " Trigger" from trigger names in the panel. */
+const panelName = (displayName: string) => displayName.replace(/ Trigger$/, '');
+
+// n8n renders a node as a "node item" or, for some nodes with operations, an "action item"; both are one row a user clicks.
+const PANEL_ROW = `${byTestId('node-creator-node-item')}, ${byTestId('node-creator-action-item')}`;
+
+/** Types into the node panel's search and returns the listed node names once the list shows `expect`. */
+export async function searchNodePanel(page: Page, term: string, expect: PanelNode): Promise<string[]> {
+	await page.fill(byTestId('node-creator-search-bar'), term);
+	await nodePanelItem(page, expect).first().waitFor({ state: 'visible' });
+	return page.locator(PANEL_ROW).locator(byTestId('node-creator-item-name')).allInnerTexts();
+}
+
+function nodePanelItem(page: Page, node: PanelNode) {
+	let row = page.locator(PANEL_ROW).filter({
+		has: page.locator(byTestId('node-creator-item-name'), { hasText: exactly(panelName(node.displayName)) }),
+	});
+	if (node.description) row = row.filter({ has: page.locator(byTestId('node-creator-item-description'), { hasText: exactly(node.description) }) });
+	return row;
+}
+
+/**
+ * Adds a node through the panel, as a user does, and leaves its parameter form (NDV) open.
+ * A community node opens a details card: either "Add to workflow", or its actions (or trigger
+ * events) to pick one from; n8n's own nodes may open the form at once.
+ */
+export async function addNodeFromPanel(page: Page, node: PanelNode): Promise<void> {
+	await openNodePanel(page);
+	await searchNodePanel(page, node.displayName, node);
+	await nodePanelItem(page, node).first().click();
+	const addButton = page.getByRole('button', { name: 'Add to workflow' });
+	const ndv = page.locator(byTestId('ndv'));
+	const wanted = (node.actions ?? []).map(normalize);
+	const action = page
+		.locator(`${byTestId('node-creator')} ${byTestId('item-iterator-item')}`)
+		.filter({ has: page.locator(byTestId('node-creator-item-name'), { hasText: new RegExp('.') }) })
+		.filter({ hasText: wanted.length ? new RegExp(wanted.map((w) => `^\\s*${w.replace(/ /g, '\\W+')}\\s*$`).join('|'), 'i') : /$^/ });
+	// At most two steps (details card, then an action) before the form opens.
+	for (let step = 0; step < 3; step++) {
+		await addButton.or(ndv).or(action.first()).first().waitFor({ state: 'visible' });
+		if (await ndv.isVisible()) break;
+		if (await addButton.isVisible()) await addButton.click();
+		else await action.first().click();
+		await addButton.waitFor({ state: 'hidden' });
+	}
+	await page.locator(`${byTestId('ndv')} ${byTestId('node-parameters')}`).waitFor({ state: 'visible' });
+}
+
+/** Lowercase words only, for comparing labels n8n rewrites ("Incoming SMS/MMS" → "incoming sms mms"). */
+function normalize(label: string): string {
+	return label.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+/** The open NDV's title and the labels of the parameters it rendered. */
+export async function readNodeForm(page: Page): Promise<{ title: string; parameters: string[] }> {
+	const ndv = page.locator(byTestId('ndv'));
+	const title = (await ndv.locator(`${byTestId('node-title-container')}`).first().innerText()).trim();
+	const parameters = (await ndv.locator(`${byTestId('node-parameters')} ${byTestId('parameter-item')} ${byTestId('input-label')}`).allInnerTexts())
+		.map((t) => t.trim())
+		.filter(Boolean);
+	return { title, parameters };
+}
+
+export async function closeNodeForm(page: Page): Promise<void> {
+	await page.locator(byTestId('ndv-close-button')).click();
+	await page.locator(byTestId('ndv')).waitFor({ state: 'hidden' });
+}
+
+/** Opens the resource locator `name`'s list and returns what it lists (its list search ran on the server). */
+export async function openResourceList(page: Page, name: string): Promise<string[]> {
+	await page.locator(`${byTestId(`resource-locator-${name}`)} ${byTestId('rlc-input')}`).click();
+	const items = page.locator(byTestId('rlc-item'));
+	await items.first().waitFor({ state: 'visible' });
+	return items.allInnerTexts();
+}
+
+export interface CredentialTestSeen {
+	/** What n8n's server answered the editor: `{status, message}`. */
+	result: { status: string; message: string };
+	/** The banner the user sees. */
+	banner: string;
+}
+
+/**
+ * In the open NDV, opens the selected credential and presses the test button ("Retry" once tested),
+ * returning the server's verdict and the banner shown.
+ */
+export async function testCredentialInForm(page: Page): Promise<CredentialTestSeen> {
+	await page.locator(byTestId('credential-edit-button')).click();
+	const dialog = page.locator(byTestId('credential-edit-dialog'));
+	await dialog.waitFor({ state: 'visible' });
+	const retry = dialog.getByRole('button', { name: /^(Retry|Test)$/ });
+	await retry.waitFor({ state: 'visible' });
+	const answered: Promise<Response> = page.waitForResponse((r) => r.url().endsWith('/rest/credentials/test') && r.request().method() === 'POST');
+	await retry.click();
+	const body = (await (await answered).json()) as { data: { status: string; message: string } };
+	const banner = dialog.locator(`${byTestId('credentials-config-container-test-success')}, ${byTestId('credentials-config-container-test-failed')}`);
+	await banner.first().waitFor({ state: 'visible' });
+	return { result: body.data, banner: (await banner.first().innerText()).trim() };
+}
+
+export async function closeCredentialDialog(page: Page): Promise<void> {
+	await page.keyboard.press('Escape');
+	await page.locator(byTestId('credential-edit-dialog')).waitFor({ state: 'hidden' });
+}
+
+/** With an AI Agent's form open, opens its Tool slot's node panel (the panel lists tools only). */
+export async function openAgentToolPanel(page: Page): Promise<void> {
+	await page.locator(byTestId('add-subnode-ai_tool-0')).click();
+	await page.waitForSelector(byTestId('node-creator-search-bar'));
+}
+
+function exactly(text: string): RegExp {
+	return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
