@@ -49,10 +49,13 @@ export async function pollUntilFinal<T>(fetchOnce: () => Promise<T>, isFinal: (v
 	while (!isFinal(last)) {
 		const remaining = deadline - Date.now();
 		if (remaining <= 0 || s.signal?.aborted) return { last, polls, timedOut: true, waitedMs: Date.now() - started };
+		// A sleep cut to the deadline is followed by the last poll; timers may fire a millisecond early, so don't ask the clock again.
+		const lastChance = interval >= remaining;
 		await pause(Math.min(interval, remaining), s.signal);
 		if (s.signal?.aborted) return { last, polls, timedOut: true, waitedMs: Date.now() - started };
 		last = await fetchOnce();
 		polls++;
+		if (lastChance && !isFinal(last)) return { last, polls, timedOut: true, waitedMs: Date.now() - started };
 		interval = nextInterval(interval, s.factor, s.maxIntervalMs);
 	}
 	return { last, polls, timedOut: false, waitedMs: Date.now() - started };

@@ -139,24 +139,33 @@ describe('polling', () => {
 		expect(r).toMatchObject({ last: 'delivered', polls: 3, timedOut: false });
 	});
 
-	it('times out with the last value, its last sleep cut to the deadline', async () => {
-		let calls = 0;
-		const started = Date.now();
-		const r = await pollUntilFinal(async () => ++calls, () => false, { timeoutMs: 120, firstIntervalMs: 50 });
-		const elapsed = Date.now() - started;
-		// Fetches at 0, 50, 125 → cut to 120.
-		expect(r).toMatchObject({ polls: 3, timedOut: true, last: 3 });
-		expect(elapsed).toBeGreaterThanOrEqual(115);
-		expect(elapsed).toBeLessThan(400);
-	});
+	// A fake clock: the schedule is checked exactly, whatever the machine's load.
+	describe('on a fake clock', () => {
+		beforeEach(() => jest.useFakeTimers({ now: 0 }));
+		afterEach(() => jest.useRealTimers());
 
-	it('stops early when the execution is cancelled', async () => {
-		const abort = new AbortController();
-		setTimeout(() => abort.abort(), 30);
-		const started = Date.now();
-		const r = await pollUntilFinal(async () => 'queued', () => false, { timeoutMs: 60_000, firstIntervalMs: 10_000, signal: abort.signal });
-		expect(r.timedOut).toBe(true);
-		expect(Date.now() - started).toBeLessThan(1000);
+		it('times out with the last value, its last sleep cut to the deadline', async () => {
+			const at: number[] = [];
+			const done = pollUntilFinal(async () => at.push(Date.now()), () => false, { timeoutMs: 120, firstIntervalMs: 50 });
+			await jest.advanceTimersByTimeAsync(1000);
+			// Fetches at 0 and 50; the next would be at 125, so it is cut to the deadline at 120, and that is the last.
+			expect(at).toEqual([0, 50, 120]);
+			expect(await done).toEqual({ polls: 3, timedOut: true, last: 3, waitedMs: 120 });
+		});
+
+		it('stops at once when the execution is cancelled mid-sleep', async () => {
+			const abort = new AbortController();
+			let settled = false;
+			const done = pollUntilFinal(async () => 'queued', () => false, { timeoutMs: 60_000, firstIntervalMs: 10_000, signal: abort.signal }).finally(() => {
+				settled = true;
+			});
+			await jest.advanceTimersByTimeAsync(30);
+			expect(settled).toBe(false);
+			abort.abort();
+			await jest.advanceTimersByTimeAsync(0);
+			expect(settled).toBe(true);
+			expect(await done).toMatchObject({ polls: 1, timedOut: true, waitedMs: 30 });
+		});
 	});
 });
 
