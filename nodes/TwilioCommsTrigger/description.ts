@@ -3,6 +3,7 @@
  * settings, so the webhook's response mode is an expression over them (see `workflowReplyMode`).
  */
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
+import { bySidMode, fromNumberField } from '../shared/twilio/fields';
 import { languageOptions, voiceOptions } from '../shared/twilio/voices';
 
 export const EVENT_OPTIONS = [
@@ -70,32 +71,15 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'automatic',
 	},
-	{
+	// The same list as every From field, plus a SID: the number is what the trigger configures, not a sender.
+	fromNumberField({
 		displayName: 'Phone Number',
 		name: 'phoneNumber',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
 		required: true,
 		description: 'The number whose "A message comes in" and/or "A call comes in" webhook this trigger takes over while active',
 		displayOptions: { show: { setupMode: ['automatic'], events: ['incomingSms', 'incomingCall'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a number...',
-				typeOptions: { searchListMethod: 'searchPhoneNumbers', searchable: true },
-			},
-			{ displayName: 'By Number', name: 'number', type: 'string', placeholder: '+14155550123' },
-			{
-				displayName: 'By SID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'PNxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-				validation: [{ type: 'regex', properties: { regex: '^PN[0-9a-fA-F]{32}$', errorMessage: 'A phone number SID is PN followed by 32 hex characters' } }],
-			},
-		],
-	},
+		modes: [...(fromNumberField().modes ?? []), bySidMode('PN', 'phone number')],
+	}),
 	{
 		displayName:
 			'Copy the Production URL above into your Twilio number\'s "A message comes in" or "A call comes in" field (HTTP POST), or into the Status Callback option of Send SMS, Voice Message or Outbound Call. Behind a proxy or tunnel, set Options > Public URL.',

@@ -1,36 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
+import { serviceLocatorField } from '../shared/twilio/fields';
 import { MAX_CUSTOM_FRIENDLY_NAME } from '../shared/validation/verify';
 
 const sendCode = { show: { operation: ['sendCode'] } };
 const checkCode = { show: { operation: ['checkCode'] } };
 
-const verifyServiceField: INodeProperties = {
+const verifyServiceField = serviceLocatorField({
 	displayName: 'Verify Service',
 	name: 'verifyService',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
 	description:
 		"The Twilio Verify Service that sends and checks codes (its name appears in the message). Leave empty to use the credential's Default Verify Service SID.",
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a service...',
-			typeOptions: { searchListMethod: 'searchVerifyServices', searchable: true },
-		},
-		{
-			displayName: 'By SID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'VAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-			validation: [
-				{ type: 'regex', properties: { regex: '^VA[0-9a-fA-F]{32}$', errorMessage: 'A Verify Service SID is VA followed by 32 hex characters' } },
-			],
-		},
-	],
-};
+	searchListMethod: 'searchVerifyServices',
+	prefix: 'VA',
+});
 
 export const verifyPhoneProperties: INodeProperties[] = [
 	{

@@ -51,34 +51,33 @@ export async function searchPhoneNumbers(this: ILoadOptionsFunctions, filter?: s
 	);
 }
 
-export async function searchMessagingServices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const services = (await loadTwilio(this)).client.messaging.v1.services;
+interface ServiceLike {
+	sid: string;
+	friendlyName: string;
+}
+
+/** Services are listed the same way whatever the product: "Name (SID)", linked to the console. */
+function searchServices<T extends ServiceLike>(
+	services: { page(params: { pageSize: number }): Promise<TwilioPage<T>>; getPage(url: string): Promise<TwilioPage<T>> },
+	consoleUrl: (sid: string) => string,
+	filter: string | undefined,
+	paginationToken: string | undefined,
+): Promise<INodeListSearchResult> {
 	return searchPages(
 		paginationToken,
 		() => services.page({ pageSize: PAGE_SIZE }),
 		(url) => services.getPage(url),
 		filter,
-		(s) => ({
-			name: `${s.friendlyName} (${s.sid})`,
-			value: s.sid,
-			url: `https://console.twilio.com/us1/service/sms/${s.sid}/messaging-service-properties`,
-			searchable: [s.friendlyName, s.sid],
-		}),
+		(s) => ({ name: `${s.friendlyName} (${s.sid})`, value: s.sid, url: consoleUrl(s.sid), searchable: [s.friendlyName, s.sid] }),
 	);
+}
+
+export async function searchMessagingServices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const services = (await loadTwilio(this)).client.messaging.v1.services;
+	return searchServices(services, (sid) => `https://console.twilio.com/us1/service/sms/${sid}/messaging-service-properties`, filter, paginationToken);
 }
 
 export async function searchVerifyServices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const services = (await loadTwilio(this)).client.verify.v2.services;
-	return searchPages(
-		paginationToken,
-		() => services.page({ pageSize: PAGE_SIZE }),
-		(url) => services.getPage(url),
-		filter,
-		(s) => ({
-			name: `${s.friendlyName} (${s.sid})`,
-			value: s.sid,
-			url: `https://console.twilio.com/us1/develop/verify/services/${s.sid}/settings`,
-			searchable: [s.friendlyName, s.sid],
-		}),
-	);
+	return searchServices(services, (sid) => `https://console.twilio.com/us1/develop/verify/services/${sid}/settings`, filter, paginationToken);
 }
