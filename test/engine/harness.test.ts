@@ -363,10 +363,9 @@ describe('engine harness (n8n-core WorkflowExecute)', () => {
 	});
 
 	it('rejects when the run does not finish within timeoutMs', async () => {
-		const started = Date.now();
+		// The message names the limit and the node still running: the harness's own timer fired, not jest's.
 		await expect(
 			runWorkflow(chain(itemsSource([{}]), node('Hang', 'test.hang')), { nodeTypes, timeoutMs: 300 }),
 		).rejects.toThrow('Workflow did not finish within 300 ms (still running: Hang)');
-		expect(Date.now() - started).toBeLessThan(5000);
 	});
 });
