@@ -6,6 +6,7 @@
 import type { SandboxCore } from './core';
 import { FormParams, toFormParams } from './form';
 import type { MessageRecord } from './state';
+import { logDelivery } from './webhook-log';
 
 /** Twilio's "RawDlrDoneDate": YYMMDDhhmm of the carrier's delivery receipt. */
 function dlrDate(d: Date): string {
@@ -46,25 +47,10 @@ export class StatusCallbacks {
 		const previous = this.chains.get(message.sid) ?? Promise.resolve();
 		const next = previous
 			.then(async () => {
-				const result = await this.core.webhooks.deliver({ url, method: 'POST', params, authToken: account.authToken });
+				const req = { url, method: 'POST' as const, params, authToken: account.authToken };
+				const result = await this.core.webhooks.deliver(req);
 				if (this.core.store.generation !== generation) return;
-				const ok = result.status !== null && result.status >= 200 && result.status < 300;
-				this.core.stats.webhook(ok);
-				this.core.store.recordWebhook({
-					id: this.core.store.newId(),
-					kind: 'message-status',
-					url: result.url,
-					method: 'POST',
-					params,
-					signature: result.signature,
-					idempotencyToken: result.idempotencyToken,
-					messageSid: message.sid,
-					messageStatus: status,
-					at: new Date(),
-					durationMs: result.durationMs,
-					status: result.status,
-					error: result.error,
-				});
+				logDelivery(this.core, req, result, { kind: 'message-status', messageSid: message.sid, messageStatus: status });
 				this.core.log(`callback ${message.sid} ${status} -> ${url} ${result.status ?? result.error}`);
 			})
 			.catch((err: unknown) => this.core.log(`callback error: ${err instanceof Error ? err.message : String(err)}`));

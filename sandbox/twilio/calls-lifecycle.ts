@@ -7,7 +7,7 @@
 import type { SandboxCore } from '../core';
 import { rfc2822 } from '../dates';
 import { FormParams, toFormParams } from '../form';
-import type { WebhookAttempt } from '../state';
+import { isDelivered, logDelivery } from '../webhook-log';
 import type { ValidatedCall } from './calls-create';
 import { CALL_DURATION_SECONDS, PRICE_PER_MINUTE, type AnsweredBy, type CallRecord, type CallStatus } from './calls-state';
 import { readCallTwiml } from './calls-twiml';
@@ -48,10 +48,6 @@ export function callParams(call: CallRecord, extra: Record<string, string | unde
 	});
 }
 
-function record(core: SandboxCore, attempt: Omit<WebhookAttempt, 'id' | 'messageSid' | 'messageStatus'>): void {
-	core.store.recordWebhook({ id: core.store.newId(), messageSid: null, messageStatus: null, ...attempt });
-}
-
 /** Queues the status callback for the call's current status, if the caller asked for that event. */
 function notify(core: SandboxCore, call: CallRecord, sequence: number): void {
 	const event = EVENT_OF[call.status];
@@ -73,24 +69,10 @@ function notify(core: SandboxCore, call: CallRecord, sequence: number): void {
 	const map = chainsOf(core);
 	const next = (map.get(call.sid) ?? Promise.resolve())
 		.then(async () => {
-			const result = await core.webhooks.deliver({ url, method: call.statusCallbackMethod, params, authToken: account.authToken });
+			const req = { url, method: call.statusCallbackMethod, params, authToken: account.authToken };
+			const result = await core.webhooks.deliver(req);
 			if (core.store.generation !== generation) return;
-			const ok = result.status !== null && result.status >= 200 && result.status < 300;
-			core.stats.webhook(ok);
-			record(core, {
-				kind: 'call-status',
-				url: result.url,
-				method: call.statusCallbackMethod,
-				params,
-				signature: result.signature,
-				idempotencyToken: result.idempotencyToken,
-				callSid: call.sid,
-				callStatus: status,
-				at: new Date(),
-				durationMs: result.durationMs,
-				status: result.status,
-				error: result.error,
-			});
+			logDelivery(core, req, result, { kind: 'call-status', callSid: call.sid, callStatus: status });
 		})
 		.catch((err: unknown) => core.log(`call callback error: ${err instanceof Error ? err.message : String(err)}`));
 	map.set(call.sid, next);
@@ -118,22 +100,11 @@ async function fetchTwiml(core: SandboxCore, call: CallRecord): Promise<void> {
 	const account = core.store.accounts.get(call.accountSid);
 	if (!account) return;
 	const params = callParams(call);
-	const result = await core.webhooks.deliver({ url: call.source.url, method: call.source.method, params, authToken: account.authToken });
-	record(core, {
-		kind: 'call-twiml',
-		url: result.url,
-		method: call.source.method,
-		params,
-		signature: result.signature,
-		idempotencyToken: result.idempotencyToken,
-		callSid: call.sid,
-		callStatus: call.status,
-		at: new Date(),
-		durationMs: result.durationMs,
-		status: result.status,
-		error: result.error,
-	});
-	if (result.status !== null && result.status >= 200 && result.status < 300) call.twiml = result.body;
+	const req = { url: call.source.url, method: call.source.method, params, authToken: account.authToken };
+	const result = await core.webhooks.deliver(req);
+	// Left out of the webhook counters, as it always was: counting it would change `stats().webhooks` for every outbound call.
+	logDelivery(core, req, result, { kind: 'call-twiml', callSid: call.sid, callStatus: call.status }, { countInStats: false });
+	if (isDelivered(result)) call.twiml = result.body;
 	else call.twimlError = `11200 HTTP retrieval failure: ${result.status ?? result.error}`;
 }
 

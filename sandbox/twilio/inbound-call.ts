@@ -9,11 +9,12 @@ import type { SandboxCore } from '../core';
 import { toFormParams } from '../form';
 import { newSid } from '../ids';
 import type { HttpCallbackMethod } from '../state';
+import { isDelivered, logDelivery } from '../webhook-log';
 import type { WebhookResult } from '../webhooks';
 import { formatAddress, parseAddress } from './addresses';
 import type { HeardVerb } from './calls-state';
 import { readCallTwiml } from './calls-twiml';
-import { InboundError } from './inbound';
+import { deliveryCount, InboundError, inboundRequest } from './inbound';
 
 export interface InboundCallInput {
 	from: string;
@@ -46,7 +47,7 @@ export async function simulateInboundCall(core: SandboxCore, input: InboundCallI
 	const number = core.store.numberByPhone(to.number);
 	const account = number && core.store.accounts.get(number.accountSid);
 	if (!number || !account) throw new InboundError(404, `no incoming phone number ${to.number} in the sandbox`);
-	const deliveries = Math.min(10, Math.max(1, Math.floor(Number(input.deliveries ?? 1)) || 1));
+	const deliveries = deliveryCount(input.deliveries);
 
 	const callSid = newSid('CA');
 	const caller = formatAddress(from);
@@ -85,34 +86,9 @@ export async function simulateInboundCall(core: SandboxCore, input: InboundCallI
 	const token = randomUUID();
 	let answer: WebhookResult | undefined;
 	for (let i = 0; i < deliveries; i++) {
-		const r = await core.webhooks.deliver({
-			url: number.voiceUrl,
-			method: number.voiceMethod,
-			params,
-			authToken: account.authToken,
-			idempotencyToken: token,
-			tamperSignature: input.tamper === true,
-			encoding: input.json === true ? 'json' : 'form',
-		});
-		const ok = r.status !== null && r.status >= 200 && r.status < 300;
-		core.stats.webhook(ok);
-		core.store.recordWebhook({
-			id: core.store.newId(),
-			kind: 'call-twiml',
-			url: r.url,
-			method: number.voiceMethod,
-			params,
-			signature: r.signature,
-			idempotencyToken: r.idempotencyToken,
-			messageSid: null,
-			messageStatus: null,
-			callSid,
-			callStatus: 'ringing',
-			at: new Date(),
-			durationMs: r.durationMs,
-			status: r.status,
-			error: r.error,
-		});
+		const req = inboundRequest({ url: number.voiceUrl, method: number.voiceMethod }, params, account.authToken, token, input);
+		const r = await core.webhooks.deliver(req);
+		logDelivery(core, req, r, { kind: 'call-twiml', callSid, callStatus: 'ringing' });
 		result.deliveries.push(r.status);
 		answer ??= r;
 	}
@@ -122,7 +98,7 @@ export async function simulateInboundCall(core: SandboxCore, input: InboundCallI
 	result.contentType = first.contentType;
 	result.error = first.error;
 	if (first.status !== null) result.twiml = first.body;
-	if (first.status !== null && first.status >= 200 && first.status < 300) {
+	if (isDelivered(first)) {
 		const read = readCallTwiml(first.body);
 		if (read.ok) result.heard = read.heard;
 		else result.twimlError = read.error;

@@ -10,7 +10,8 @@ import { newSid } from '../ids';
 import { randomUUID } from 'node:crypto';
 import { countSegments } from '../segments';
 import type { AccountRecord, HttpCallbackMethod, IncomingNumberRecord, MessageRecord } from '../state';
-import type { WebhookResult } from '../webhooks';
+import { isDelivered, logDelivery } from '../webhook-log';
+import type { WebhookRequest, WebhookResult } from '../webhooks';
 import { Address, formatAddress, parseAddress } from './addresses';
 import { guessContentType, newOutboundMessage, optOutKey } from './message-create';
 import { startDelivery } from './message-lifecycle';
@@ -106,8 +107,27 @@ function inboundParams(m: MessageRecord, from: Address, serviceSid: string | und
 	});
 }
 
-function isSuccess(r: WebhookResult): boolean {
-	return r.status !== null && r.status >= 200 && r.status < 300;
+/** The signed POST Twilio makes for an inbound event, with the admin's forgery and JSON options applied. */
+export function inboundRequest(
+	target: { url: string; method: HttpCallbackMethod },
+	params: FormParams,
+	authToken: string,
+	idempotencyToken: string,
+	input: { tamper?: boolean; json?: boolean },
+): WebhookRequest {
+	return {
+		...target,
+		params,
+		authToken,
+		idempotencyToken,
+		tamperSignature: input.tamper === true,
+		encoding: input.json === true ? 'json' : 'form',
+	};
+}
+
+/** How many times to deliver one inbound event: Twilio's retries, 1 to 10. */
+export function deliveryCount(requested: unknown): number {
+	return Math.min(10, Math.max(1, Math.floor(Number(requested ?? 1)) || 1));
 }
 
 export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInput): Promise<InboundSmsResult> {
@@ -118,7 +138,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 	if (from.channel !== to.channel) throw new InboundError(400, '`from` and `to` must use the same channel');
 	const body = typeof input.body === 'string' ? input.body : '';
 	const mediaUrls = Array.isArray(input.mediaUrls) ? input.mediaUrls.filter((u): u is string => typeof u === 'string') : [];
-	const deliveries = Math.min(10, Math.max(1, Math.floor(Number(input.deliveries ?? 1)) || 1));
+	const deliveries = deliveryCount(input.deliveries);
 
 	const number = core.store.numberByPhone(to.number);
 	const account: AccountRecord | undefined = number && core.store.accounts.get(number.accountSid);
@@ -176,31 +196,9 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 	};
 
 	const deliver = async (url: string, method: HttpCallbackMethod, token: string): Promise<WebhookResult> => {
-		const r = await core.webhooks.deliver({
-			url,
-			method,
-			params,
-			authToken: account.authToken,
-			idempotencyToken: token,
-			tamperSignature: input.tamper === true,
-			encoding: input.json === true ? 'json' : 'form',
-		});
-		core.stats.webhook(isSuccess(r));
-		core.store.recordWebhook({
-			id: core.store.newId(),
-			kind: 'inbound-sms',
-			url: r.url,
-			method,
-			params,
-			signature: r.signature,
-			idempotencyToken: r.idempotencyToken,
-			messageSid: inbound.sid,
-			messageStatus: 'received',
-			at: new Date(),
-			durationMs: r.durationMs,
-			status: r.status,
-			error: r.error,
-		});
+		const req = inboundRequest({ url, method }, params, account.authToken, token, input);
+		const r = await core.webhooks.deliver(req);
+		logDelivery(core, req, r, { kind: 'inbound-sms', messageSid: inbound.sid, messageStatus: 'received' });
 		return r;
 	};
 
@@ -209,7 +207,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		let answer = await deliver(target.url, target.method, token);
 		result.deliveries.push(answer.status);
 		for (let i = 1; i < deliveries; i++) result.deliveries.push((await deliver(target.url, target.method, token)).status);
-		if (!isSuccess(answer) && number.smsFallbackUrl) {
+		if (!isDelivered(answer) && number.smsFallbackUrl) {
 			answer = await deliver(number.smsFallbackUrl, number.smsFallbackMethod, randomUUID());
 			result.url = number.smsFallbackUrl;
 			result.method = number.smsFallbackMethod;
@@ -218,7 +216,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		result.contentType = answer.contentType;
 		result.error = answer.error;
 		if (answer.status !== null) result.twiml = answer.body;
-		if (isSuccess(answer)) {
+		if (isDelivered(answer)) {
 			const replies = repliesFrom(answer, result);
 			for (const r of replies) {
 				const reply = sendReply(core, account, inbound, r, result.url ?? undefined);
