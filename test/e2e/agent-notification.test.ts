@@ -13,19 +13,7 @@ interface Answer {
 	email: { id: string; to: string[]; subject: string };
 }
 
-interface SandboxEmail {
-	id: string;
-	to: string[];
-	from: string;
-	subject: string;
-	text: string | null;
-}
-
-async function emailsWith(subject: string): Promise<SandboxEmail[]> {
-	const res = await fetch(`${n8n.ctx.sandboxUrl}/__sandbox/state?requests=0`);
-	const state = (await res.json()) as { emails: SandboxEmail[] };
-	return state.emails.filter((e) => e.subject.includes(subject));
-}
+const emailsWith = (subject: string) => n8n.sandbox.emails((e) => e.subject.includes(subject));
 
 describe('example: Agent → notification (SMS + email)', () => {
 	it('is imported from examples/ and active', () => {

@@ -5,31 +5,11 @@
  * a healthy URL does neither.
  */
 import { NUMBER_MAIN, RESEND_FROM } from '../../sandbox/fixtures';
+import type { SandboxCall } from '../support/n8n/sandboxClient';
 import { useN8n } from './harness';
 
 const n8n = useN8n();
 const ONCALL = '+15555550142';
-
-interface SandboxCall {
-	sid: string;
-	to: string;
-	from: string;
-	status: string;
-	sandbox: { heard: Array<{ verb: string; text?: string }> };
-}
-
-interface SandboxEmail {
-	id: string;
-	to: string[];
-	from: string;
-	subject: string;
-	text: string | null;
-}
-
-async function sandboxState(): Promise<{ calls: SandboxCall[]; emails: SandboxEmail[] }> {
-	const res = await fetch(`${n8n.ctx.sandboxUrl}/__sandbox/state?requests=0`);
-	return (await res.json()) as { calls: SandboxCall[]; emails: SandboxEmail[] };
-}
 
 const said = (call: SandboxCall) => call.sandbox.heard.flatMap((v) => (v.verb === 'Say' && v.text ? [v.text] : [])).join(' ');
 
@@ -51,7 +31,7 @@ describe('example: Cron alert → voice call', () => {
 		// Message Status waited: the answer carries the call's final status, not "queued".
 		expect(res.json.call).toMatchObject({ channel: 'call', status: 'completed', isFinal: true, isSuccess: true, to: ONCALL, from: NUMBER_MAIN.phoneNumber });
 
-		const { calls, emails } = await sandboxState();
+		const { calls, emails } = await n8n.sandbox.state();
 		const mine = calls.filter((c) => said(c).includes(url));
 		expect(mine).toHaveLength(1);
 		expect(mine[0]).toMatchObject({ sid: res.json.call.id, to: ONCALL, from: NUMBER_MAIN.phoneNumber, status: 'completed' });
@@ -68,7 +48,7 @@ describe('example: Cron alert → voice call', () => {
 		const res = await n8n.webhook<{ status: string; call: { status: string } }>('health-check', { url, oncall: ONCALL });
 		expect(res.status).toBe(200);
 		expect(res.json).toMatchObject({ status: 'down', call: { status: 'completed' } });
-		const { calls } = await sandboxState();
+		const { calls } = await n8n.sandbox.state();
 		expect(calls.filter((c) => said(c) === `Alert from n8n. The health check of ${url} failed: no answer.`)).toHaveLength(1);
 	});
 
@@ -78,7 +58,7 @@ describe('example: Cron alert → voice call', () => {
 		const res = await n8n.webhook('health-check', { url, oncall: ONCALL });
 		expect(res.status).toBe(200);
 		expect(res.json).toEqual({ status: 'up', statusCode: 200 });
-		const { calls, emails } = await sandboxState();
+		const { calls, emails } = await n8n.sandbox.state();
 		expect(calls.filter((c) => said(c).includes(tag))).toHaveLength(0);
 		expect(emails.filter((e) => e.subject.includes(tag))).toHaveLength(0);
 	});

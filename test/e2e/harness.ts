@@ -26,6 +26,8 @@ export interface N8nE2e {
 	importWorkflow(workflow: WorkflowJson | string, opts?: { activate?: boolean }): Promise<SavedWorkflow>;
 	/** Calls a production webhook: `/webhook/<path>`. */
 	webhook<T = unknown>(path: string, body: unknown, opts?: { method?: string; timeoutMs?: number }): Promise<WebhookAnswer<T>>;
+	/** A workflow's executions, newest first (at most 200): how a test sees what n8n ran or refused to run. */
+	executions(workflowId: string): Promise<Array<{ id: string; status: string }>>;
 	/** A short unique marker, so parallel files can tell their messages apart in the shared sandbox. */
 	tag(prefix?: string): string;
 }
@@ -81,6 +83,11 @@ export function useN8n(): N8nE2e {
 				// not JSON; the test sees `text`
 			}
 			return { status: res.status, json: json as T, text };
+		},
+		async executions(workflowId) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const { data } = await rest.get<{ results: Array<{ id: string; status: string }> }>(`/rest/executions?filter=${filter}&limit=200`);
+			return data.results;
 		},
 		tag: (prefix = 't') => `${prefix}-${randomUUID().slice(0, 8)}`,
 	};

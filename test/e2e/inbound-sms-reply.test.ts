@@ -8,18 +8,6 @@ import { useN8n } from './harness';
 
 const n8n = useN8n();
 
-interface SandboxNumber {
-	phone_number: string;
-	sms_url: string;
-	sms_method: string;
-}
-
-async function numberConfig(phone: string): Promise<SandboxNumber> {
-	const res = await fetch(`${n8n.ctx.sandboxUrl}/__sandbox/state?requests=0`);
-	const state = (await res.json()) as { numbers: SandboxNumber[] };
-	return state.numbers.find((n) => n.phone_number === phone)!;
-}
-
 function example(file: string) {
 	const wf = Object.values(n8n.ctx.workflows).find((w) => w.file.endsWith(file));
 	if (!wf) throw new Error(`${file} was not imported`);
@@ -31,7 +19,7 @@ describe('example: Inbound SMS → reply (Twilio Trigger)', () => {
 	it("activation pointed the number's SMS webhook at the production URL", async () => {
 		const { wf, url } = example('inbound-sms-reply.json');
 		expect(wf.active).toBe(true);
-		expect(await numberConfig(NUMBER_MAIN.phoneNumber)).toMatchObject({ sms_url: url, sms_method: 'POST' });
+		expect(await n8n.sandbox.number(NUMBER_MAIN.phoneNumber)).toMatchObject({ sms_url: url, sms_method: 'POST' });
 	});
 
 	it("answers a signed inbound SMS with the last node's reply, which the sandbox sends back", async () => {
@@ -53,17 +41,14 @@ describe('example: Inbound SMS → reply (Twilio Trigger)', () => {
 describe('example: Inbound SMS → reply, retried by Twilio', () => {
 	it('a retried delivery (same idempotency token) starts no second execution', async () => {
 		const { wf } = example('inbound-sms-reply.json');
-		const count = async () => {
-			const filter = encodeURIComponent(JSON.stringify({ workflowId: wf.id }));
-			return (await n8n.rest.get<{ results: unknown[] }>(`/rest/executions?filter=${filter}&limit=200`)).data.results.length;
-		};
+		const count = async () => (await n8n.executions(wf.id)).length;
 		const before = await count();
-		const res = await fetch(`${n8n.ctx.sandboxUrl}/__sandbox/inbound/sms`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ from: SAMPLE_RECIPIENT, to: NUMBER_MAIN.phoneNumber, body: 'HELP', deliveries: 2 }),
+		const { data } = await n8n.sandbox.post<{ deliveries: number[]; replies: Array<{ body: string }> }>('/__sandbox/inbound/sms', {
+			from: SAMPLE_RECIPIENT,
+			to: NUMBER_MAIN.phoneNumber,
+			body: 'HELP',
+			deliveries: 2,
 		});
-		const data = (await res.json()) as { deliveries: number[]; replies: Array<{ body: string }> };
 		expect(data.deliveries).toEqual([200, 200]);
 		expect(data.replies.map((r) => r.body)).toEqual(['Text STATUS for the service status, or anything else to reach us.']);
 		await new Promise((r) => setTimeout(r, 1500));
@@ -74,7 +59,7 @@ describe('example: Inbound SMS → reply, retried by Twilio', () => {
 describe('example: Inbound SMS → reply later (Twilio Trigger + Send SMS)', () => {
 	it('answers Twilio at once with an empty <Response/>, then sends the answer with Send SMS', async () => {
 		const { url } = example('inbound-sms-reply-later.json');
-		expect(await numberConfig(NUMBER_ALERTS.phoneNumber)).toMatchObject({ sms_url: url, sms_method: 'POST' });
+		expect(await n8n.sandbox.number(NUMBER_ALERTS.phoneNumber)).toMatchObject({ sms_url: url, sms_method: 'POST' });
 		const text = n8n.tag('later');
 		const { status, data } = await n8n.sandbox.inboundSms({ from: SAMPLE_RECIPIENT, to: NUMBER_ALERTS.phoneNumber, body: text });
 		expect(status).toBe(200);

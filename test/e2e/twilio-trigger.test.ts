@@ -12,14 +12,6 @@ import { useN8n } from './harness';
 const n8n = useN8n();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface SandboxNumber {
-	phone_number: string;
-	sms_url: string;
-	sms_method: string;
-	voice_url: string;
-	voice_method: string;
-}
-
 const AUTH = `Basic ${Buffer.from(`${FULL_ACCOUNT.sid}:${FULL_ACCOUNT.authToken}`).toString('base64')}`;
 
 async function twilioApi(path: string, form: Record<string, string | string[]>): Promise<Record<string, unknown>> {
@@ -34,33 +26,17 @@ async function twilioApi(path: string, form: Record<string, string | string[]>):
 	return (await res.json()) as Record<string, unknown>;
 }
 
-async function numberConfig(phone: string): Promise<SandboxNumber> {
-	const res = await fetch(`${n8n.ctx.sandboxUrl}/__sandbox/state?requests=0`);
-	return ((await res.json()) as { numbers: SandboxNumber[] }).numbers.find((n) => n.phone_number === phone)!;
-}
-
-async function sandboxPost<T>(path: string, body: unknown): Promise<{ status: number; data: T }> {
-	const res = await fetch(`${n8n.ctx.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	return { status: res.status, data: (await res.json()) as T };
-}
-
-async function executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const { data } = await n8n.rest.get<{ results: Array<{ id: string; status: string }> }>(`/rest/executions?filter=${filter}&limit=200`);
-	return data.results;
-}
-
 /** Waits until the workflow has `count` finished executions, then a moment more to see that no more come. */
 async function settledExecutions(workflowId: string, count: number): Promise<number> {
 	const deadline = Date.now() + 20_000;
 	let seen = 0;
 	while (Date.now() < deadline) {
-		seen = (await executions(workflowId)).filter((e) => e.status !== 'running' && e.status !== 'new').length;
+		seen = (await n8n.executions(workflowId)).filter((e) => e.status !== 'running' && e.status !== 'new').length;
 		if (seen >= count) break;
 		await sleep(200);
 	}
 	await sleep(1000);
-	return (await executions(workflowId)).length;
+	return (await n8n.executions(workflowId)).length;
 }
 
 function triggerWorkflow(name: string, parameters: Record<string, unknown>): { json: WorkflowJson; url: string } {
@@ -112,13 +88,13 @@ describe('Twilio Comms Trigger in n8n', () => {
 	});
 
 	it("activation points the number's SMS webhook at the production URL", async () => {
-		expect(await numberConfig(NUMBER_SUPPORT.phoneNumber)).toMatchObject({ sms_url: url, sms_method: 'POST' });
+		expect(await n8n.sandbox.number(NUMBER_SUPPORT.phoneNumber)).toMatchObject({ sms_url: url, sms_method: 'POST' });
 	});
 
 	it('a signed inbound SMS runs the workflow once and gets its TwiML reply', async () => {
-		const before = (await executions(wf.id)).length;
+		const before = (await n8n.executions(wf.id)).length;
 		const text = n8n.tag('hi & <bye>');
-		const { status, data } = await sandboxPost<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: text });
+		const { status, data } = await n8n.sandbox.post<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: text });
 		expect(status).toBe(200);
 		expect(data.status).toBe(200);
 		expect(data.twiml).toContain(`<Message>Got it: ${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</Message>`);
@@ -127,8 +103,8 @@ describe('Twilio Comms Trigger in n8n', () => {
 	});
 
 	it('a forged request gets 403 and starts no execution', async () => {
-		const before = (await executions(wf.id)).length;
-		const { data } = await sandboxPost<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: 'forged', tamper: true });
+		const before = (await n8n.executions(wf.id)).length;
+		const { data } = await n8n.sandbox.post<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: 'forged', tamper: true });
 		expect(data.status).toBe(403);
 		expect(data.replies).toEqual([]);
 		// An unsigned POST and a GET straight at the URL are refused the same way.
@@ -139,27 +115,27 @@ describe('Twilio Comms Trigger in n8n', () => {
 	});
 
 	it('a retried delivery (same idempotency token) starts no second execution', async () => {
-		const before = (await executions(wf.id)).length;
-		const { data } = await sandboxPost<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: 'twice', deliveries: 3 });
+		const before = (await n8n.executions(wf.id)).length;
+		const { data } = await n8n.sandbox.post<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: 'twice', deliveries: 3 });
 		expect(data.deliveries).toEqual([200, 200, 200]);
 		expect(await settledExecutions(wf.id, before + 1)).toBe(before + 1);
 	});
 
 	it('a JSON delivery signed with bodySHA256 is accepted', async () => {
-		const before = (await executions(wf.id)).length;
-		const { data } = await sandboxPost<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: 'json', json: true });
+		const before = (await n8n.executions(wf.id)).length;
+		const { data } = await n8n.sandbox.post<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: 'json', json: true });
 		expect(data.status).toBe(200);
 		expect(await settledExecutions(wf.id, before + 1)).toBe(before + 1);
 	});
 
 	it('deactivation restores the previous SMS webhook exactly', async () => {
 		wf = await deactivateWorkflow(n8n.rest, wf);
-		expect(await numberConfig(NUMBER_SUPPORT.phoneNumber)).toMatchObject({ sms_url: 'https://previous.example.com/sms', sms_method: 'GET' });
+		expect(await n8n.sandbox.number(NUMBER_SUPPORT.phoneNumber)).toMatchObject({ sms_url: 'https://previous.example.com/sms', sms_method: 'GET' });
 		// Activated again for the harness's clean-up to find it as it left it.
 		wf = await activateWorkflow(n8n.rest, (await n8n.rest.get<SavedWorkflow>(`/rest/workflows/${wf.id}`)).data);
-		expect((await numberConfig(NUMBER_SUPPORT.phoneNumber)).sms_url).toBe(url);
+		expect((await n8n.sandbox.number(NUMBER_SUPPORT.phoneNumber)).sms_url).toBe(url);
 		wf = await deactivateWorkflow(n8n.rest, wf);
-		expect((await numberConfig(NUMBER_SUPPORT.phoneNumber)).sms_url).toBe('https://previous.example.com/sms');
+		expect((await n8n.sandbox.number(NUMBER_SUPPORT.phoneNumber)).sms_url).toBe('https://previous.example.com/sms');
 	});
 });
 
@@ -173,13 +149,13 @@ describe('Twilio Comms Trigger: calls and status callbacks', () => {
 			voice: 'Polly.Joanna',
 		});
 		let saved = await n8n.importWorkflow(w.json, { activate: true });
-		expect(await numberConfig(NUMBER_VOICE_ONLY.phoneNumber)).toMatchObject({ voice_url: w.url, voice_method: 'POST' });
-		const { data } = await sandboxPost<InboundAnswer>('/__sandbox/inbound/call', { from: SAMPLE_RECIPIENT, to: NUMBER_VOICE_ONLY.phoneNumber });
+		expect(await n8n.sandbox.number(NUMBER_VOICE_ONLY.phoneNumber)).toMatchObject({ voice_url: w.url, voice_method: 'POST' });
+		const { data } = await n8n.sandbox.post<InboundAnswer>('/__sandbox/inbound/call', { from: SAMPLE_RECIPIENT, to: NUMBER_VOICE_ONLY.phoneNumber });
 		expect(data.status).toBe(200);
 		expect(data.heard).toEqual([expect.objectContaining({ verb: 'Say', text: 'Hello from n8n' })]);
 		expect(await settledExecutions(saved.id, 1)).toBe(1);
 		saved = await deactivateWorkflow(n8n.rest, saved);
-		expect((await numberConfig(NUMBER_VOICE_ONLY.phoneNumber)).voice_url).toBe('');
+		expect((await n8n.sandbox.number(NUMBER_VOICE_ONLY.phoneNumber)).voice_url).toBe('');
 	});
 
 	it('status callbacks of a sent message each start one execution', async () => {
@@ -189,7 +165,7 @@ describe('Twilio Comms Trigger: calls and status callbacks', () => {
 		expect(msg.sid).toMatch(/^SM/);
 		// queued → sending → sent → delivered: one callback each.
 		expect(await settledExecutions(saved.id, 4)).toBe(4);
-		const list = await executions(saved.id);
+		const list = await n8n.executions(saved.id);
 		const { data } = await n8n.rest.get<{ data: string }>(`/rest/executions/${list[0].id}`);
 		expect(JSON.stringify(data)).toContain(String(msg.sid));
 	});
@@ -206,7 +182,7 @@ describe('Twilio Comms Trigger: calls and status callbacks', () => {
 		});
 		expect(call.sid).toMatch(/^CA/);
 		expect(await settledExecutions(saved.id, 2)).toBe(2);
-		const list = await executions(saved.id);
+		const list = await n8n.executions(saved.id);
 		const texts = await Promise.all(list.map(async (e) => JSON.stringify((await n8n.rest.get(`/rest/executions/${e.id}`)).data)));
 		expect(texts.every((t) => t.includes(String(call.sid)))).toBe(true);
 		expect(texts.some((t) => t.includes('completed'))).toBe(true);

@@ -24,10 +24,50 @@ export interface InboundSmsAnswer {
 	replies: Array<{ sid: string; to: string; from: string; body: string }>;
 }
 
+export interface SandboxEmail {
+	id: string;
+	to: string[];
+	from: string;
+	subject: string;
+	text: string | null;
+	[k: string]: unknown;
+}
+
+export interface SandboxCall {
+	sid: string;
+	to: string;
+	from: string;
+	status: string;
+	sandbox: { heard: Array<{ verb: string; text?: string }> };
+	[k: string]: unknown;
+}
+
+/** A phone number as Twilio renders it, with its webhook settings. */
+export interface SandboxNumber {
+	phone_number: string;
+	sms_url: string;
+	sms_method: string;
+	voice_url: string;
+	voice_method: string;
+	[k: string]: unknown;
+}
+
+interface SandboxState {
+	messages: SandboxMessage[];
+	calls: SandboxCall[];
+	emails: SandboxEmail[];
+	numbers: SandboxNumber[];
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class SandboxClient {
 	constructor(readonly url: string) {}
+
+	/** Any admin endpoint: `post('/__sandbox/inbound/sms', {...})`. */
+	post<T>(path: string, body: unknown): Promise<{ status: number; data: T }> {
+		return this.call<T>('POST', path, body);
+	}
 
 	private async call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
 		const res = await fetch(`${this.url}${path}`, {
@@ -39,9 +79,23 @@ export class SandboxClient {
 		return { status: res.status, data: (await res.json()) as T };
 	}
 
+	/** Everything the sandbox holds, without its request log. */
+	async state(): Promise<SandboxState> {
+		return (await this.call<SandboxState>('GET', '/__sandbox/state?requests=0')).data;
+	}
+
 	async messages(filter: (m: SandboxMessage) => boolean = () => true): Promise<SandboxMessage[]> {
-		const { data } = await this.call<{ messages: SandboxMessage[] }>('GET', '/__sandbox/state?requests=0');
-		return data.messages.filter(filter);
+		return (await this.state()).messages.filter(filter);
+	}
+
+	async emails(filter: (e: SandboxEmail) => boolean = () => true): Promise<SandboxEmail[]> {
+		return (await this.state()).emails.filter(filter);
+	}
+
+	async number(phone: string): Promise<SandboxNumber> {
+		const found = (await this.state()).numbers.find((n) => n.phone_number === phone);
+		if (!found) throw new Error(`sandbox: no number ${phone}`);
+		return found;
 	}
 
 	/** Polls until `filter` matches `count` messages (and `done` holds for them), or fails with what it saw. */
@@ -59,6 +113,6 @@ export class SandboxClient {
 	}
 
 	async inboundSms(input: { from: string; to: string; body: string }): Promise<{ status: number; data: InboundSmsAnswer }> {
-		return this.call<InboundSmsAnswer>('POST', '/__sandbox/inbound/sms', input);
+		return this.post<InboundSmsAnswer>('/__sandbox/inbound/sms', input);
 	}
 }
