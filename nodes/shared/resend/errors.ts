@@ -5,7 +5,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 import type { ErrorResponse } from 'resend';
 import { NetworkError, OutcomeUnknownError } from '../http/send';
-import { redact } from '../redact';
+import { mapNodeError } from '../nodeError';
 import { readRateLimit, type RateLimitInfo } from './rateLimit';
 
 export class ResendApiError extends Error {
@@ -43,30 +43,24 @@ export const RESEND_ERROR_HINTS: Record<string, string> = {
 };
 
 export function toNodeError(node: INode, error: unknown, itemIndex: number, secrets: readonly string[], what = 'Resend request'): NodeApiError | NodeOperationError {
-	const clean = (s: string) => redact(s, secrets);
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.message = clean(error.message);
-		if (error.description) error.description = clean(error.description);
-		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
-		return error;
-	}
-	if (error instanceof ResendApiError) {
-		const response: JsonObject = { statusCode: error.statusCode, name: error.resendName, message: clean(error.message) };
-		const quota = error.resendName === 'daily_quota_exceeded' || error.resendName === 'monthly_quota_exceeded';
-		return new NodeApiError(node, response, {
-			message: `Resend ${quota ? 'quota exceeded' : 'error'} ${error.resendName}: ${clean(error.message)}`,
-			description: RESEND_ERROR_HINTS[error.resendName] ?? 'See https://resend.com/docs/api-reference/errors',
-			httpCode: error.statusCode ? String(error.statusCode) : undefined,
-			itemIndex,
-		});
-	}
-	if (error instanceof NetworkError || error instanceof OutcomeUnknownError) {
-		return new NodeApiError(node, { code: (error as NetworkError).code ?? null, attempts: error.attempts }, {
-			message: clean(`${what} failed: ${error.message}`),
-			description: 'Check the network, and the API Base URL if the credential sets one. The retries used the same Idempotency-Key, so nothing was sent twice.',
-			itemIndex,
-		});
-	}
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, clean(`${what} failed: ${message}`), { itemIndex });
+	return mapNodeError(node, error, itemIndex, secrets, what, (clean) => {
+		if (error instanceof ResendApiError) {
+			const response: JsonObject = { statusCode: error.statusCode, name: error.resendName, message: clean(error.message) };
+			const quota = error.resendName === 'daily_quota_exceeded' || error.resendName === 'monthly_quota_exceeded';
+			return new NodeApiError(node, response, {
+				message: `Resend ${quota ? 'quota exceeded' : 'error'} ${error.resendName}: ${clean(error.message)}`,
+				description: RESEND_ERROR_HINTS[error.resendName] ?? 'See https://resend.com/docs/api-reference/errors',
+				httpCode: error.statusCode ? String(error.statusCode) : undefined,
+				itemIndex,
+			});
+		}
+		if (error instanceof NetworkError || error instanceof OutcomeUnknownError) {
+			return new NodeApiError(node, { code: (error as NetworkError).code ?? null, attempts: error.attempts }, {
+				message: clean(`${what} failed: ${error.message}`),
+				description: 'Check the network, and the API Base URL if the credential sets one. The retries used the same Idempotency-Key, so nothing was sent twice.',
+				itemIndex,
+			});
+		}
+		return undefined;
+	});
 }

@@ -4,7 +4,7 @@
  */
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 import { NetworkError, OutcomeUnknownError } from '../http/send';
-import { redact } from '../redact';
+import { mapNodeError } from '../nodeError';
 
 /** The codes users hit most, with what to do about them (also in README's troubleshooting table). */
 export const TWILIO_ERROR_HINTS: Record<number, string> = {
@@ -79,52 +79,46 @@ export function toNodeError(
 	secrets: readonly string[],
 	what = 'Twilio request',
 ): NodeApiError | NodeOperationError {
-	const clean = (s: string) => redact(s, secrets);
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.message = clean(error.message);
-		if (error.description) error.description = clean(error.description);
-		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
-		return error;
-	}
-	const rest = asTwilioRestError(error);
-	if (rest) {
-		const hint = rest.code !== undefined ? TWILIO_ERROR_HINTS[rest.code] : undefined;
-		const response: JsonObject = {
-			status: rest.status,
-			code: rest.code ?? null,
-			message: clean(rest.message),
-			more_info: rest.moreInfo ?? null,
-		};
-		const label = rest.code !== undefined ? `Twilio error ${rest.code}` : `Twilio HTTP ${rest.status}`;
-		return new NodeApiError(node, response, {
-			message: `${label}: ${clean(rest.message)}`,
-			description: [hint, rest.moreInfo ? `More: ${rest.moreInfo}` : undefined].filter(Boolean).join(' '),
-			httpCode: String(rest.status),
-			itemIndex,
-		});
-	}
-	if (error instanceof OutcomeUnknownError) {
-		const request = JSON.parse(clean(JSON.stringify(error.request))) as JsonObject;
-		return new NodeApiError(
-			node,
-			{ outcome: 'unknown', request, status: error.status ?? null, attempts: error.attempts },
-			{
-				message: clean(`${what}: ${error.message}`),
-				description: clean(
-					`Twilio did not confirm this request (${error.status ? `HTTP ${error.status}` : 'no response'}). It was not retried, because the message or call may already exist. Look it up with the Message Status node (Get Many, filtered by To) before sending again. Request: ${JSON.stringify(request)}`,
-				),
-				httpCode: error.status ? String(error.status) : undefined,
+	return mapNodeError(node, error, itemIndex, secrets, what, (clean) => {
+		const rest = asTwilioRestError(error);
+		if (rest) {
+			const hint = rest.code !== undefined ? TWILIO_ERROR_HINTS[rest.code] : undefined;
+			const response: JsonObject = {
+				status: rest.status,
+				code: rest.code ?? null,
+				message: clean(rest.message),
+				more_info: rest.moreInfo ?? null,
+			};
+			const label = rest.code !== undefined ? `Twilio error ${rest.code}` : `Twilio HTTP ${rest.status}`;
+			return new NodeApiError(node, response, {
+				message: `${label}: ${clean(rest.message)}`,
+				description: [hint, rest.moreInfo ? `More: ${rest.moreInfo}` : undefined].filter(Boolean).join(' '),
+				httpCode: String(rest.status),
 				itemIndex,
-			},
-		);
-	}
-	if (error instanceof NetworkError) {
-		return new NodeApiError(node, { code: error.code ?? null, attempts: error.attempts }, {
-			message: clean(`${what} failed: ${error.message}`),
-			description: 'Check the network, and the API Base URL if the credential sets one.',
-			itemIndex,
-		});
-	}
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, clean(`${what} failed: ${message}`), { itemIndex });
+			});
+		}
+		if (error instanceof OutcomeUnknownError) {
+			const request = JSON.parse(clean(JSON.stringify(error.request))) as JsonObject;
+			return new NodeApiError(
+				node,
+				{ outcome: 'unknown', request, status: error.status ?? null, attempts: error.attempts },
+				{
+					message: clean(`${what}: ${error.message}`),
+					description: clean(
+						`Twilio did not confirm this request (${error.status ? `HTTP ${error.status}` : 'no response'}). It was not retried, because the message or call may already exist. Look it up with the Message Status node (Get Many, filtered by To) before sending again. Request: ${JSON.stringify(request)}`,
+					),
+					httpCode: error.status ? String(error.status) : undefined,
+					itemIndex,
+				},
+			);
+		}
+		if (error instanceof NetworkError) {
+			return new NodeApiError(node, { code: error.code ?? null, attempts: error.attempts }, {
+				message: clean(`${what} failed: ${error.message}`),
+				description: 'Check the network, and the API Base URL if the credential sets one.',
+				itemIndex,
+			});
+		}
+		return undefined;
+	});
 }
