@@ -4,7 +4,7 @@
  */
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 import { bySidMode, fromNumberField } from '../shared/twilio/fields';
-import { languageOptions, voiceOptions } from '../shared/twilio/voices';
+import { voiceFields } from '../shared/twilio/voices';
 
 export const EVENT_OPTIONS = [
 	{ name: 'Incoming SMS/MMS', value: 'incomingSms', description: 'Someone texts the number (SmsUrl)' },
@@ -142,22 +142,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: showFor(['incomingCall'], { voiceReply: ['say'] }),
 		hint: 'Expressions see the request: {{ $json.body.From }} is the caller',
 	},
-	{
-		displayName: 'Voice',
-		name: 'voice',
-		type: 'options',
-		options: voiceOptions(),
-		default: 'Polly.Joanna',
-		displayOptions: showFor(['incomingCall'], { voiceReply: ['say'] }),
-	},
-	{
-		displayName: 'Language',
-		name: 'language',
-		type: 'options',
-		options: [{ name: "Voice's Own Language", value: '' }, ...languageOptions()],
-		default: '',
-		displayOptions: showFor(['incomingCall'], { voiceReply: ['say'] }),
-	},
+	...voiceFields({ displayOptions: showFor(['incomingCall'], { voiceReply: ['say'] }) }),
 	{
 		displayName: 'Forward To',
 		name: 'forwardTo',

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
 import { callOptionFields } from '../shared/twilio/callFields';
 import { fromNumberField, toNumberField } from '../shared/twilio/fields';
-import { languageOptions, voiceOptions } from '../shared/twilio/voices';
+import { voiceFields } from '../shared/twilio/voices';
 import { DEFAULT_ACKNOWLEDGE_PROMPT, MAX_LOOP, MAX_PAUSE_SECONDS } from '../shared/validation/call';
 
 export const voiceMessageProperties: INodeProperties[] = [
@@ -17,23 +17,7 @@ export const voiceMessageProperties: INodeProperties[] = [
 		placeholder: 'Alert: the payment service is down since 09:12.',
 		description: 'The text read out to the callee. Any characters are safe; they are escaped in the TwiML.',
 	},
-	{
-		displayName: 'Voice',
-		name: 'voice',
-		type: 'options',
-		default: 'Polly.Joanna',
-		options: voiceOptions(),
-		description:
-			'Text-to-speech voice. Amazon Polly and Google voices each speak their own language; any other Google voice name works through an expression.',
-	},
-	{
-		displayName: 'Language',
-		name: 'language',
-		type: 'options',
-		default: '',
-		options: [{ name: "Voice's Own Language", value: '' }, ...languageOptions()],
-		description: 'Needed only for alice, man and woman, or bilingual voices. Must be a language the voice speaks.',
-	},
+	...voiceFields(),
 	{
 		displayName: 'Loop',
 		name: 'loop',

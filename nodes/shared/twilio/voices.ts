@@ -5,6 +5,7 @@
  * hears an error), so the pair is checked before the call is placed. Polly voices speak one
  * language (two for the bilingual Indian voices); Google voice names carry their language.
  */
+import type { INodeProperties } from 'n8n-workflow';
 
 export type VoiceFamily = 'basic' | 'polly' | 'google';
 
@@ -122,4 +123,29 @@ export function languageOptions(): Array<{ name: string; value: string }> {
 	return Object.keys(LANGUAGE_NAMES)
 		.sort((a, b) => languageName(a).localeCompare(languageName(b)))
 		.map((code) => ({ name: `${languageName(code)} (${code})`, value: code }));
+}
+
+/** The Voice and Language parameters, shown alike wherever text is said (Voice Message, the trigger's call answer). */
+export function voiceFields(overrides: Partial<INodeProperties> = {}): INodeProperties[] {
+	return [
+		{
+			displayName: 'Voice',
+			name: 'voice',
+			type: 'options',
+			default: 'Polly.Joanna',
+			options: voiceOptions(),
+			description:
+				'Text-to-speech voice. Amazon Polly and Google voices each speak their own language; any other Google voice name works through an expression.',
+			...overrides,
+		},
+		{
+			displayName: 'Language',
+			name: 'language',
+			type: 'options',
+			default: '',
+			options: [{ name: "Voice's Own Language", value: '' }, ...languageOptions()],
+			description: 'Needed only for alice, man and woman, or bilingual voices. Must be a language the voice speaks.',
+			...overrides,
+		},
+	];
 }
