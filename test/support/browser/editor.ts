@@ -164,7 +164,6 @@ export async function addNodeFromPanel(page: Page, node: PanelNode): Promise<voi
 	const wanted = (node.actions ?? []).map(normalize);
 	const action = page
 		.locator(`${byTestId('node-creator')} ${byTestId('item-iterator-item')}`)
-		.filter({ has: page.locator(byTestId('node-creator-item-name'), { hasText: new RegExp('.') }) })
 		.filter({ hasText: wanted.length ? new RegExp(wanted.map((w) => `^\\s*${w.replace(/ /g, '\\W+')}\\s*$`).join('|'), 'i') : /$^/ });
 	// At most two steps (details card, then an action) before the form opens.
 	for (let step = 0; step < 3; step++) {
