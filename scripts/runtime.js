@@ -106,6 +106,8 @@ function test(jestArgs) {
 	must('npm', ['run', 'lint'], { cwd: ROOT, env: env24() });
 	// The editor tests drive Debian's Chromium; a failed install is reported by those tests, not here.
 	require('./browser/chromium').ensureChromium();
+	// The queue-mode tests run n8n against Debian's Redis; likewise reported by those tests.
+	require('./redis').ensureRedis();
 	const resultFile = path.join(os.tmpdir(), `comms-jest-${process.pid}.json`);
 	const code = run(['jest', '--json', `--outputFile=${resultFile}`, ...jestArgs]);
 	let passed = 0;
