@@ -1,0 +1,358 @@
+/**
+ * `npm run bench`: every figure of the performance goals, in one run, side by side, in a real n8n
+ * (the pinned runtime with our package installed from its tarball) against the sandbox. It prints
+ * each figure with its workload, writes bench/results/bench.json, and never fails on speed: it exits
+ * non-zero only when something could not run at all.
+ *
+ *   --count N             SMS and emails per workload (default 1000)
+ *   --latency MS          sandbox latency per API request (default 100)
+ *   --memory-items N      items for the memory workload (default 10000)
+ *   --trigger-requests N  inbound round trips per trigger (default 500)
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FULL_ACCOUNT, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../sandbox/fixtures';
+import type { FaultConfig } from '../sandbox/faults';
+import { DEFAULT_CONCURRENCY } from '../nodes/shared/runner/options';
+import { sign } from '../nodes/shared/twilio/signature';
+import { activateWorkflow, bindCredentials, createCredential, createWorkflow, type CredentialRef, type WorkflowJson } from '../scripts/n8n/instance';
+import { ensureN8nRuntime } from '../scripts/n8n/provision';
+import { startStack, type Stack } from '../scripts/n8n/stack';
+import { startFixedHostProxy } from './fixedHostProxy';
+import { childPids, exactlyOnce, nodeExecutionMs, peakRss, percentile, round, type ExactlyOnce, type PeakMemory } from './measure';
+import { builtInSmsWorkflow, emailWorkflow, ourSmsWorkflow, ourTriggerWorkflow, plainWebhookWorkflow, SENDER_NODE, type SendSummary } from './workflows';
+
+function arg(name: string, fallback: number): number {
+	const i = process.argv.indexOf(`--${name}`);
+	return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const COUNT = arg('count', 1000);
+const LATENCY_MS = arg('latency', 100);
+const MEMORY_ITEMS = arg('memory-items', 10_000);
+const TRIGGER_REQUESTS = arg('trigger-requests', 500);
+/** The fault mix of the goals: 30% 429 (Retry-After 1 s), 2% connection resets, 2% slow responses (+1 s). */
+const FAULT_MIX: Partial<FaultConfig> = { rate429: 0.3, retryAfterSec: 1, rateReset: 0.02, rateSlow: 0.02, slowMs: 1000, seed: 8 };
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+interface SendRun {
+	workload: string;
+	count: number;
+	wallSeconds: number;
+	/** The sender node's own run time, from the saved execution. */
+	nodeSeconds: number | null;
+	perSecond: number;
+	maxInFlight: number;
+	requests: number;
+	retries: number;
+	faultsInjected: Record<string, number>;
+	exactlyOnce: ExactlyOnce;
+	errors: number;
+	outcomeUnknown: number;
+	firstError: string | null;
+}
+
+class Bench {
+	private readonly saved = new Map<string, string>();
+
+	constructor(
+		readonly stack: Stack,
+		readonly n8nDir: string,
+		private readonly credentials: CredentialRef[],
+	) {}
+
+	async install(workflow: WorkflowJson): Promise<string> {
+		const created = await createWorkflow(this.stack.rest, bindCredentials(workflow, this.credentials));
+		await activateWorkflow(this.stack.rest, created);
+		return created.id;
+	}
+
+	/** Installs the workflow once per webhook path. */
+	private async workflowFor(pathName: string, build: () => WorkflowJson): Promise<string> {
+		let id = this.saved.get(pathName);
+		if (!id) {
+			id = await this.install(build());
+			this.saved.set(pathName, id);
+		}
+		return id;
+	}
+
+	/** `firstRequests`: the requests the workload needs with no retry (default one per item). */
+	async send(args: { workload: string; kind: 'sms' | 'email'; path: string; build: () => WorkflowJson; count: number; faults?: Partial<FaultConfig>; firstRequests?: number }): Promise<SendRun> {
+		const { sandbox, n8n, rest } = this.stack;
+		const workflowId = await this.workflowFor(args.path, args.build);
+		sandbox.reset();
+		sandbox.faults.set({ latencyMs: LATENCY_MS, ...(args.faults ?? {}) });
+		const tag = randomBytes(4).toString('hex');
+		const t0 = process.hrtime.bigint();
+		const res = await fetch(`${n8n.url}/webhook/${args.path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ count: args.count, tag }),
+			signal: AbortSignal.timeout(45 * 60_000),
+		});
+		const text = await res.text();
+		const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+		if (!res.ok) throw new Error(`${args.workload}: n8n answered ${res.status}: ${text.slice(0, 500)}`);
+		const summary = JSON.parse(text) as SendSummary;
+		sandbox.faults.clear();
+		const nodeMs = await nodeExecutionMs(rest, this.n8nDir, workflowId, SENDER_NODE);
+		const stats = sandbox.stats();
+
+		const prefix = `Bench ${tag} #`;
+		const sendsPerItem = new Map<number, number>();
+		const knownIds = new Set<string>();
+		const records = args.kind === 'sms' ? [...sandbox.state.messages.values()].map((m) => ({ id: m.sid, key: m.body })) : [...sandbox.state.emails.values()].map((e) => ({ id: e.id, key: e.subject }));
+		for (const r of records) {
+			if (!r.key?.startsWith(prefix)) continue;
+			const n = Number(r.key.slice(prefix.length));
+			sendsPerItem.set(n, (sendsPerItem.get(n) ?? 0) + 1);
+			knownIds.add(r.id);
+		}
+		const routes = args.kind === 'sms' ? ['twilio.messages.create'] : ['resend.emails.send', 'resend.emails.batch'];
+		const requests = routes.reduce((sum, r) => sum + (stats.requestsByRoute[r] ?? 0), 0);
+		const seconds = nodeMs !== null ? nodeMs / 1000 : wallSeconds;
+		return {
+			workload: args.workload,
+			count: args.count,
+			wallSeconds: round(wallSeconds, 2),
+			nodeSeconds: nodeMs !== null ? round(nodeMs / 1000, 2) : null,
+			perSecond: round(args.count / seconds),
+			maxInFlight: stats.maxInFlight,
+			requests,
+			retries: Math.max(0, requests - (args.firstRequests ?? args.count)),
+			faultsInjected: Object.fromEntries(Object.entries(stats.faults).filter(([k, v]) => v > 0 && k !== 'latency')),
+			exactlyOnce: exactlyOnce(args.count, sendsPerItem, summary.ids, knownIds),
+			errors: summary.errors,
+			outcomeUnknown: summary.outcomeUnknown,
+			firstError: summary.firstError,
+		};
+	}
+}
+
+function describeSend(label: string, r: SendRun): void {
+	const node = r.nodeSeconds !== null ? `${r.nodeSeconds} s in the node, ` : '';
+	say(`  ${label}: ${r.count} items, ${node}${r.wallSeconds} s webhook to answer, ${r.perSecond} items/s, max ${r.maxInFlight} in flight, ${r.requests} requests`);
+	const e = r.exactlyOnce;
+	say(`    exactly once: ${e.sentOnce} sent once, ${e.duplicated} duplicated, ${e.missing} missing; ${e.reportedErrors} error items (${e.reportedNotSent} of them never reached the vendor), ${e.unknownIds} unknown ids`);
+	if (r.firstError) say(`    first error item: ${r.firstError.slice(0, 160)}`);
+}
+
+/** A Twilio inbound-SMS webhook request, signed as Twilio signs it. */
+function inboundRequest(url: string, i: number): RequestInit {
+	const sid = `SM${randomBytes(16).toString('hex')}`;
+	const params: Record<string, string> = {
+		AccountSid: FULL_ACCOUNT.sid,
+		ApiVersion: '2010-04-01',
+		Body: `Bench inbound ${i}`,
+		From: SAMPLE_RECIPIENT,
+		To: NUMBER_SUPPORT.phoneNumber,
+		MessageSid: sid,
+		SmsMessageSid: sid,
+		SmsSid: sid,
+		SmsStatus: 'received',
+		NumMedia: '0',
+		NumSegments: '1',
+	};
+	return {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(FULL_ACCOUNT.authToken, url, params) },
+		body: new URLSearchParams(params).toString(),
+		signal: AbortSignal.timeout(30_000),
+	};
+}
+
+async function roundTrip(url: string, i: number): Promise<{ ms: number; status: number; body: string }> {
+	const init = inboundRequest(url, i);
+	const t0 = process.hrtime.bigint();
+	const res = await fetch(url, init);
+	const body = await res.text();
+	return { ms: Number(process.hrtime.bigint() - t0) / 1e6, status: res.status, body };
+}
+
+interface TriggerRun {
+	requests: number;
+	p50Ms: number;
+	p99Ms: number;
+	meanMs: number;
+	wrongAnswers: number;
+}
+
+async function triggerComparison(bench: Bench): Promise<{ ours: TriggerRun; plain: TriggerRun; twiml: string }> {
+	const { sandbox, n8n } = bench.stack;
+	sandbox.reset();
+	sandbox.faults.clear();
+	await bench.install(ourTriggerWorkflow());
+	// Activation pointed the number's SmsUrl at the trigger's production URL, as it would on Twilio.
+	const ourUrl = [...sandbox.state.numbers.values()].find((n) => n.phoneNumber === NUMBER_SUPPORT.phoneNumber)?.smsUrl;
+	if (!ourUrl) throw new Error('the Twilio Comms Trigger did not set the SmsUrl of its number');
+	const first = await roundTrip(ourUrl, -1);
+	if (first.status !== 200) throw new Error(`the trigger answered ${first.status}: ${first.body}`);
+	const twiml = first.body;
+	await bench.install(plainWebhookWorkflow('bench-plain-sms', twiml));
+	const plainUrl = `${n8n.url}/webhook/bench-plain-sms`;
+
+	const samples = { ours: [] as number[], plain: [] as number[] };
+	const wrong = { ours: 0, plain: 0 };
+	const warmUp = 25;
+	// Alternating keeps drift in the machine's load from favouring either side.
+	for (let i = 0; i < warmUp + TRIGGER_REQUESTS; i++) {
+		for (const side of ['ours', 'plain'] as const) {
+			const r = await roundTrip(side === 'ours' ? ourUrl : plainUrl, i);
+			if (i < warmUp) continue;
+			samples[side].push(r.ms);
+			if (r.status !== 200 || r.body !== twiml) wrong[side]++;
+		}
+	}
+	const summarize = (ms: number[], wrongAnswers: number): TriggerRun => {
+		const sorted = [...ms].sort((a, b) => a - b);
+		return {
+			requests: ms.length,
+			p50Ms: round(percentile(sorted, 50), 2),
+			p99Ms: round(percentile(sorted, 99), 2),
+			meanMs: round(ms.reduce((a, b) => a + b, 0) / ms.length, 2),
+			wrongAnswers,
+		};
+	};
+	return { ours: summarize(samples.ours, wrong.ours), plain: summarize(samples.plain, wrong.plain), twiml };
+}
+
+async function main() {
+	const started = Date.now();
+	let sandboxUrl = '';
+	const proxy = await startFixedHostProxy({ host: 'api.twilio.com', target: () => sandboxUrl });
+	note('starting n8n with our package, the sandbox, and a proxy that sends api.twilio.com to the sandbox');
+	const stack = await startStack({
+		examples: [],
+		log: note,
+		env: {
+			HTTPS_PROXY: proxy.proxyUrl,
+			https_proxy: proxy.proxyUrl,
+			NO_PROXY: '127.0.0.1,localhost',
+			no_proxy: '127.0.0.1,localhost',
+			NODE_EXTRA_CA_CERTS: proxy.caFile,
+		},
+	});
+	sandboxUrl = stack.sandbox.url;
+	try {
+		const runtime = await ensureN8nRuntime();
+		const builtInCredential = await createCredential(stack.rest, 'Twilio (n8n built-in node)', 'twilioApi', {
+			authType: 'authToken',
+			accountSid: FULL_ACCOUNT.sid,
+			authToken: FULL_ACCOUNT.authToken,
+		});
+		const bench = new Bench(stack, runtime.dir, [stack.credentials.twilio, stack.credentials.resend, builtInCredential]);
+		const n8nPid = childPids(stack.n8n.pid)[0];
+		const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${round(os.totalmem() / 2 ** 30, 0)} GB, ${os.type()} ${os.release()}, Node ${process.version} (bench), n8n ${runtime.version}`;
+
+		note('warming up (n8n loads node code and starts its task runner on first use)');
+		const sms = (p: string, options?: Record<string, unknown>) => () => ourSmsWorkflow(p, options);
+		await bench.send({ workload: 'warm-up', kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: 50 });
+		await bench.send({ workload: 'warm-up', kind: 'sms', path: 'bench-builtin-sms', build: () => builtInSmsWorkflow('bench-builtin-sms'), count: 10 });
+
+		note(`SMS: ${COUNT} through n8n's built-in Twilio node (one at a time: about ${Math.round((COUNT * LATENCY_MS) / 1000 / 0.85)} s)`);
+		const builtIn = await bench.send({ workload: `${COUNT} SMS, n8n's Twilio node`, kind: 'sms', path: 'bench-builtin-sms', build: () => builtInSmsWorkflow('bench-builtin-sms'), count: COUNT });
+		note(`SMS: ${COUNT} through our Send SMS`);
+		const ours = await bench.send({ workload: `${COUNT} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: COUNT });
+		note(`SMS: ${COUNT} through our Send SMS under faults`);
+		const faulty = await bench.send({ workload: `${COUNT} SMS, our Send SMS, fault mix`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: COUNT, faults: FAULT_MIX });
+
+		note(`email: ${COUNT} in batch mode, then one by one`);
+		const batch = await bench.send({ workload: `${COUNT} emails, batch mode`, kind: 'email', path: 'bench-email-batch', build: () => emailWorkflow('bench-email-batch', true), count: COUNT, firstRequests: Math.ceil(COUNT / 100) });
+		// One by one at the 2 requests/s default would take COUNT/2 s; the bench lifts the cap the way an account with a raised Resend limit would.
+		const singleOptions = { maxConcurrency: 10, maxPerSecond: 0 };
+		const single = await bench.send({ workload: `${COUNT} emails, one by one`, kind: 'email', path: 'bench-email-single', build: () => emailWorkflow('bench-email-single', false, singleOptions), count: COUNT });
+
+		note(`memory: ${MEMORY_ITEMS} SMS items`);
+		const runnerPids = childPids(n8nPid);
+		const mem = await peakRss([n8nPid, ...runnerPids], () =>
+			bench.send({ workload: `${MEMORY_ITEMS} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: MEMORY_ITEMS }),
+		);
+
+		note(`trigger: ${TRIGGER_REQUESTS} signed inbound SMS round trips each, alternating`);
+		const trigger = await triggerComparison(bench);
+
+		const bound = (COUNT * LATENCY_MS) / 1000 / DEFAULT_CONCURRENCY;
+		const oursSeconds = ours.nodeSeconds ?? ours.wallSeconds;
+		const faultySeconds = faulty.nodeSeconds ?? faulty.wallSeconds;
+		const speedup = ours.perSecond / builtIn.perSecond;
+		const n8nMemory: PeakMemory = mem.memory[n8nPid];
+		const goals = [
+			{ goal: "≥ 20× n8n's Twilio node", value: `${round(speedup)}×`, met: speedup >= 20 },
+			{ goal: 'within 1.25× of N·L/C', value: `${round(oursSeconds / bound, 2)}×`, met: oursSeconds / bound <= 1.25 },
+			{ goal: 'faults: 0 duplicated', value: String(faulty.exactlyOnce.duplicated), met: faulty.exactlyOnce.duplicated === 0 },
+			{ goal: 'faults: 0 missing', value: String(faulty.exactlyOnce.missing), met: faulty.exactlyOnce.missing === 0 },
+			{ goal: 'faults: ≤ 2× the clean time', value: `${round(faultySeconds / oursSeconds, 2)}×`, met: faultySeconds / oursSeconds <= 2 },
+			{ goal: `${COUNT} emails in ≤ 10 requests (batch)`, value: String(batch.requests), met: batch.requests <= 10 },
+			{ goal: 'trigger p50 ≤ 1.1× plain Webhook', value: `${round(trigger.ours.p50Ms / trigger.plain.p50Ms, 2)}×`, met: trigger.ours.p50Ms / trigger.plain.p50Ms <= 1.1 },
+			{ goal: `≤ 150 MB extra peak RSS, ${MEMORY_ITEMS} items`, value: `${n8nMemory.extraMb} MB`, met: n8nMemory.extraMb <= 150 },
+		];
+
+		say(`n8n-nodes-comms bench, ${new Date().toISOString()}`);
+		say(`machine: ${machine}`);
+		say(`sandbox latency ${LATENCY_MS} ms per API request; our nodes at their defaults unless stated`);
+		say();
+		say(`SMS: ${COUNT} messages`);
+		describeSend("n8n's Twilio node (n8n-nodes-base, via the api.twilio.com proxy)", builtIn);
+		describeSend(`our Send SMS (Max Concurrent Requests ${DEFAULT_CONCURRENCY})`, ours);
+		say(`  ratio: ${round(speedup)}× n8n's node; bound N·L/C = ${COUNT} × ${LATENCY_MS} ms / ${DEFAULT_CONCURRENCY} = ${round(bound, 2)} s; ours is ${round(oursSeconds / bound, 2)}× the bound`);
+		say();
+		say(`SMS under faults: ${COUNT} messages, 30% 429 (Retry-After 1 s), 2% connection resets, 2% slow (+1 s)`);
+		describeSend('our Send SMS', faulty);
+		say(`  retries: ${faulty.retries}; faults injected: ${JSON.stringify(faulty.faultsInjected)}; ${round(faultySeconds / oursSeconds, 2)}× the clean time`);
+		say();
+		say(`Email: ${COUNT} emails`);
+		describeSend('batch mode (defaults)', batch);
+		describeSend('one by one (Max Concurrent Requests 10, no per-second cap)', single);
+		say(`  one by one at the default 2 requests/s would take about ${round(COUNT / 2 / 60)} min`);
+		say();
+		say(`Trigger: signed inbound SMS round trip, ${TRIGGER_REQUESTS} requests each, alternating, after 25 warm-up requests`);
+		say(`  our Twilio Comms Trigger (signature checked, retry memory): p50 ${trigger.ours.p50Ms} ms, p99 ${trigger.ours.p99Ms} ms, mean ${trigger.ours.meanMs} ms, ${trigger.ours.wrongAnswers} wrong answers`);
+		say(`  n8n's Webhook node, same TwiML (no checks):            p50 ${trigger.plain.p50Ms} ms, p99 ${trigger.plain.p99Ms} ms, mean ${trigger.plain.meanMs} ms, ${trigger.plain.wrongAnswers} wrong answers`);
+		say(`  p50 ratio: ${round(trigger.ours.p50Ms / trigger.plain.p50Ms, 2)}×`);
+		say();
+		say(`Memory: ${MEMORY_ITEMS} SMS items through our Send SMS`);
+		describeSend('our Send SMS', mem.result);
+		say(`  n8n process: ${n8nMemory.baselineMb} MB before, ${n8nMemory.peakMb} MB peak, ${n8nMemory.extraMb} MB extra`);
+		for (const pid of runnerPids) {
+			const m = mem.memory[pid];
+			say(`  n8n's task runner (Code nodes): ${m.baselineMb} MB before, ${m.peakMb} MB peak, ${m.extraMb} MB extra`);
+		}
+		say();
+		say('Goals:');
+		for (const g of goals) say(`  ${g.met ? 'met    ' : 'NOT met'}  ${g.goal}: ${g.value}`);
+		const proxyCounts = proxy.counts();
+		say();
+		say(`proxy: ${proxyCounts.tunnels} tunnels to api.twilio.com, ${proxyCounts.forwarded} requests forwarded, ${proxyCounts.refused} other hosts refused; bench took ${round((Date.now() - started) / 1000, 0)} s`);
+
+		const results = {
+			takenAt: new Date().toISOString(),
+			machine,
+			latencyMs: LATENCY_MS,
+			sms: { builtIn, ours, speedup: round(speedup), boundSeconds: round(bound, 2), ratioToBound: round(oursSeconds / bound, 2) },
+			faults: { mix: FAULT_MIX, run: faulty, ratioToClean: round(faultySeconds / oursSeconds, 2) },
+			email: { batch, single },
+			trigger,
+			memory: { items: MEMORY_ITEMS, run: mem.result, n8n: n8nMemory, taskRunners: runnerPids.map((p) => mem.memory[p]) },
+			goals,
+			proxy: proxyCounts,
+		};
+		const dir = path.resolve(__dirname, '..', '..', 'bench', 'results');
+		mkdirSync(dir, { recursive: true });
+		const file = path.join(dir, 'bench.json');
+		writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+		say(`results: ${path.relative(process.cwd(), file)}`);
+	} finally {
+		await stack.stop();
+		await proxy.close();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,150 @@
+/**
+ * The workflows the bench runs in n8n. Sends: Webhook → "Make items" (Code) → the sender under test
+ * (Continue On Fail) → "Summary" (Code), answered with the summary, so one HTTP call runs one
+ * workload and returns each item's id or error for the exactly-once count.
+ * Inbound: our Twilio Comms Trigger with a text reply, and n8n's plain Webhook node returning the
+ * same TwiML, for the round-trip comparison.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowJson } from '../scripts/n8n/instance';
+import { NUMBER_MAIN, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../sandbox/fixtures';
+
+type NodeJson = WorkflowJson['nodes'][number];
+
+const MAKE_ITEMS = `const { count, tag } = $input.first().json.body;
+return Array.from({ length: count }, (_, n) => ({ json: { n, tag } }));`;
+
+// Our nodes and the built-in one both answer with `sid` (SMS) or `id` (email); errors carry `error`.
+const SUMMARY = `const items = $input.all();
+return [{ json: {
+	items: items.length,
+	ids: items.map((i) => (i.json.error ? null : (i.json.sid ?? i.json.id ?? null))),
+	errors: items.filter((i) => i.json.error).length,
+	outcomeUnknown: items.filter((i) => i.json.outcomeUnknown === true).length,
+	firstError: (items.find((i) => i.json.error) ?? { json: {} }).json.error ?? null,
+} }];`;
+
+export interface SendSummary {
+	items: number;
+	ids: Array<string | null>;
+	errors: number;
+	outcomeUnknown: number;
+	firstError: string | null;
+}
+
+export const SENDER_NODE = 'Sender';
+
+const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra: Partial<NodeJson> = {}): NodeJson => ({
+	id: randomUUID(),
+	name,
+	type,
+	typeVersion,
+	position: [x, 0],
+	parameters,
+	...extra,
+});
+
+/** A placeholder the stack's bindCredentials replaces with the stored credential of that type. */
+const cred = (type: string) => ({ credentials: { [type]: { id: null, name: type } } });
+
+const chain = (...names: string[]) =>
+	Object.fromEntries(names.slice(0, -1).map((from, i) => [from, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+
+function sendWorkflow(name: string, path: string, sender: NodeJson): WorkflowJson {
+	return {
+		name,
+		nodes: [
+			node('Webhook', 'n8n-nodes-base.webhook', 2.1, 0, { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} }, { webhookId: randomUUID() }),
+			node('Make items', 'n8n-nodes-base.code', 2, 220, { jsCode: MAKE_ITEMS }),
+			{ ...sender, name: SENDER_NODE, position: [440, 0], onError: 'continueRegularOutput' },
+			node('Summary', 'n8n-nodes-base.code', 2, 660, { jsCode: SUMMARY }),
+		],
+		connections: chain('Webhook', 'Make items', SENDER_NODE, 'Summary'),
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Each message's body names its run and item, so the sandbox can count every item's sends. */
+export const smsBody = (tag: string, n: number) => `Bench ${tag} #${n}`;
+const SMS_BODY_EXPRESSION = '=Bench {{ $json.tag }} #{{ $json.n }}';
+
+export function ourSmsWorkflow(path: string, options: Record<string, unknown> = {}): WorkflowJson {
+	const sender = node(SENDER_NODE, 'n8n-nodes-comms.sendSms', 1, 0, { to: SAMPLE_RECIPIENT, body: SMS_BODY_EXPRESSION, options }, cred('twilioCommsApi'));
+	return sendWorkflow(`Bench: our Send SMS (${path})`, path, sender);
+}
+
+export function builtInSmsWorkflow(path: string): WorkflowJson {
+	const sender = node(SENDER_NODE, 'n8n-nodes-base.twilio', 1, 0, {
+		resource: 'sms',
+		operation: 'send',
+		from: NUMBER_MAIN.phoneNumber,
+		to: SAMPLE_RECIPIENT,
+		message: SMS_BODY_EXPRESSION,
+		options: {},
+	}, cred('twilioApi'));
+	return sendWorkflow(`Bench: n8n's Twilio node (${path})`, path, sender);
+}
+
+export const emailSubject = (tag: string, n: number) => `Bench ${tag} #${n}`;
+
+export function emailWorkflow(path: string, batch: boolean, options: Record<string, unknown> = {}): WorkflowJson {
+	const sender = node(SENDER_NODE, 'n8n-nodes-comms.sendEmail', 1, 0, {
+		to: '=reader{{ $json.n }}@example.com',
+		subject: '=Bench {{ $json.tag }} #{{ $json.n }}',
+		text: 'A bench email.',
+		batch,
+		options,
+	}, cred('resendCommsApi'));
+	return sendWorkflow(`Bench: Send Email ${batch ? 'batch' : 'single'} (${path})`, path, sender);
+}
+
+export const REPLY_TEXT = 'Thanks, we got your message.';
+
+export function ourTriggerWorkflow(): WorkflowJson {
+	return {
+		name: 'Bench: Twilio Comms Trigger, text reply',
+		nodes: [
+			node(
+				'Incoming SMS',
+				'n8n-nodes-comms.twilioCommsTrigger',
+				1,
+				0,
+				{
+					events: ['incomingSms'],
+					setupMode: 'automatic',
+					phoneNumber: { __rl: true, mode: 'number', value: NUMBER_SUPPORT.phoneNumber },
+					smsReply: 'text',
+					replyText: REPLY_TEXT,
+					options: {},
+				},
+				{ webhookId: randomUUID(), ...cred('twilioCommsApi') },
+			),
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** n8n's Webhook node answering at once with a fixed body: the least an inbound-SMS workflow can do. */
+export function plainWebhookWorkflow(path: string, twiml: string): WorkflowJson {
+	return {
+		name: 'Bench: plain Webhook node, same TwiML',
+		nodes: [
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2.1,
+				0,
+				{
+					httpMethod: 'POST',
+					path,
+					responseMode: 'onReceived',
+					options: { responseData: twiml, responseHeaders: { entries: [{ name: 'content-type', value: 'text/xml; charset=utf-8' }] } },
+				},
+				{ webhookId: randomUUID() },
+			),
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
