@@ -2,7 +2,8 @@
  * One HTTP exchange under the retry policy. Vendors' clients (Twilio's transport adapter, the Resend
  * client) call this and nothing else, so timeouts, retries and "outcome unknown" behave the same everywhere.
  */
-import { decideRetry, DEFAULT_RETRY, isNotSentCode, sleep, type AttemptOutcome, type RequestKind, type RetrySettings } from './retryPolicy';
+import { sleepBeforeRetry } from '../runner/slots';
+import { decideRetry, DEFAULT_RETRY, isNotSentCode, type AttemptOutcome, type RequestKind, type RetrySettings } from './retryPolicy';
 
 export interface HttpRequest {
 	method: string;
@@ -106,7 +107,8 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 		const decision = decideRetry(opts.kind, outcome, attempt, settings);
 		if (decision.retry) {
 			opts.onRetry?.({ attempt, delayMs: decision.delayMs, reason: decision.reason });
-			await sleep(decision.delayMs);
+			// Inside runItems the item gives its concurrency slot back while it waits.
+			await sleepBeforeRetry(decision.delayMs);
 			continue;
 		}
 		if (decision.outcomeUnknown) {

@@ -20,7 +20,8 @@ export function runnerOptionFields(defaults: { concurrency: number; perSecond: n
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 100 },
 			default: defaults.concurrency,
-			description: 'How many items are sent at the same time. Output order always matches input order.',
+			description:
+				'How many requests are in flight at the same time. Items waiting to retry after a rate limit do not count, so they do not hold up the others. Output order always matches input order.',
 		},
 		{
 			displayName: 'Max Requests per Second',
@@ -28,7 +29,7 @@ export function runnerOptionFields(defaults: { concurrency: number; perSecond: n
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 2 },
 			default: defaults.perSecond,
-			description: 'Caps how fast items start, across the whole run. 0 means no cap (rate limits are still honoured through retries).',
+			description: 'Caps how fast requests start, retries included, across the whole run. 0 means no cap (rate limits are still honoured through retries).',
 		},
 	];
 	/* eslint-enable n8n-nodes-base/node-param-default-missing */

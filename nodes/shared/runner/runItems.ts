@@ -3,22 +3,28 @@
  *
  * Items run with bounded concurrency (and an optional start-rate cap), but the output keeps input
  * order and pairs every item with its input, so downstream nodes and expressions like
- * `$('Send SMS').item` see exactly what a sequential node would give them.
+ * `$('Send SMS').item` see exactly what a sequential node would give them. The bound counts
+ * requests in flight, not items alive: see ./slots.ts.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { sleep } from '../http/retryPolicy';
+import { ItemSlot, runHoldingSlot, Slots } from './slots';
 
 export interface RunnerOptions {
-	/** Items in flight at once. */
+	/** Items holding a slot at once; an item asleep before a retry gives its slot back meanwhile. */
 	concurrency: number;
-	/** Item starts per second; 0 or undefined for no cap. */
+	/** Item starts and retries per second; 0 or undefined for no cap. */
 	perSecond?: number;
 }
 
 export type ItemOperation = (itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 export type ErrorMapper = (error: unknown, itemIndex: number) => NodeApiError | NodeOperationError;
 
-/** Spaces item starts evenly; shared by all workers so the cap holds across them. Also paces Send Email's batch requests. */
+/**
+ * Spaces requests evenly across the whole run: item starts and, in runItems, retries too, since
+ * the cap is there to stay under a vendor's request rate and the vendor counts retries. Also paces
+ * Send Email's batch requests.
+ */
 export function startGate(perSecond: number | undefined): () => Promise<void> {
 	if (!perSecond || perSecond <= 0) return async () => {};
 	const interval = 1000 / perSecond;
@@ -45,7 +51,7 @@ export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: n
 
 interface Failure {
 	index: number;
-	error: NodeApiError | NodeOperationError;
+	error: unknown;
 }
 
 /** Without continueOnFail the lowest failing item is reported, as a sequential loop would. */
@@ -60,30 +66,42 @@ export async function runItems(
 	const count = ctx.getInputData().length;
 	const results: INodeExecutionData[][] = new Array(count);
 	const continueOnFail = ctx.continueOnFail();
-	const concurrency = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, count || 1));
+	const slots = new Slots(Math.max(1, Math.floor(options.concurrency) || 1));
 	const gate = startGate(options.perSecond);
-	let nextIndex = 0;
-	const failure: { first?: Failure } = {};
+	let failure: Failure | undefined;
+	const fail = (index: number, error: unknown) => {
+		if (isEarlier(index, failure)) failure = { index, error };
+	};
 
-	const worker = async () => {
-		while (failure.first === undefined && nextIndex < count) {
-			const i = nextIndex++;
-			await gate();
-			try {
-				const out = await operation(i);
-				results[i] = (Array.isArray(out) ? out : [out]).map((json) => ({ json, pairedItem: { item: i } }));
-			} catch (raw) {
-				const error = toNodeError(raw, i);
-				if (continueOnFail) {
-					results[i] = [errorItem(error, i)];
-				} else if (isEarlier(i, failure.first)) {
-					failure.first = { index: i, error };
-				}
-			}
+	const run = async (i: number, slot: ItemSlot) => {
+		try {
+			const out = await runHoldingSlot(slot, () => operation(i));
+			results[i] = (Array.isArray(out) ? out : [out]).map((json) => ({ json, pairedItem: { item: i } }));
+		} catch (raw) {
+			const error = toNodeError(raw, i);
+			if (continueOnFail) results[i] = [errorItem(error, i)];
+			else fail(i, error);
+		} finally {
+			slot.end();
 		}
 	};
 
-	await Promise.all(Array.from({ length: concurrency }, worker));
-	if (failure.first) throw failure.first.error;
+	// Items start one at a time as slots free up, so only started items exist as promises, however long the input.
+	const running = new Set<Promise<void>>();
+	for (let i = 0; i < count; i++) {
+		await slots.acquire(false);
+		await gate();
+		const slot = new ItemSlot(slots, gate);
+		if (failure) {
+			slot.end();
+			break;
+		}
+		// A throwing error mapper is a bug; it fails the run, as it did when items ran in plain workers.
+		const item = run(i, slot).catch((bug: unknown) => fail(i, bug));
+		running.add(item);
+		void item.finally(() => running.delete(item));
+	}
+	await Promise.all(running);
+	if (failure) throw failure.error;
 	return [results.flat()];
 }
