@@ -17,8 +17,12 @@ const e2e = project('e2e', {
 	globalTeardown: '<rootDir>/test/support/n8n/globalTeardown.ts',
 });
 
+// queue: n8n in queue mode (Redis, main, webhook process, two workers), started by its test file
+// for as long as that file runs; it shares nothing with the e2e n8n.
+const queue = project('queue', { setupFilesAfterEnv: ['<rootDir>/test/support/n8n/timeouts.ts'] });
+
 module.exports = {
-	projects: [project('unit'), project('sandbox'), project('engine'), project('contract'), e2e],
+	projects: [project('unit'), project('sandbox'), project('engine'), project('contract'), e2e, queue],
 	// Engine and contract suites start servers; keep them from competing for the machine's two cores.
 	maxWorkers: 2,
 };

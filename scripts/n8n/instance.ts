@@ -164,6 +164,20 @@ export async function deactivateWorkflow(rest: N8nRest, workflow: Pick<SavedWork
 	return data;
 }
 
+export interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode?: string;
+	finished?: boolean;
+}
+
+/** A workflow's executions, newest first (at most 200): how a test sees what n8n ran or refused to run. */
+export async function listExecutions(rest: N8nRest, workflowId: string): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const { data } = await rest.get<{ results: ExecutionSummary[] }>(`/rest/executions?filter=${filter}&limit=200`);
+	return data.results;
+}
+
 export interface NodeTypeSummary {
 	name: string;
 	displayName: string;

@@ -1,6 +1,6 @@
 /**
- * One n8n server process: fresh user folder, its own free ports on 127.0.0.1, readiness with a time
- * limit, and loud failures that quote n8n's log. Everything it starts lives in one process group
+ * One n8n process (`n8n start`, or in queue mode `n8n worker` / `n8n webhook`): fresh user folder,
+ * its own free ports on 127.0.0.1, readiness with a time limit, and loud failures that quote n8n's log. Everything it starts lives in one process group
  * that stop() kills, and a watchdog kills that group if the process that started it dies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,11 +11,18 @@ import { tailOf } from './exec';
 import { assertPortFree, freePorts, HOST, PortInUseError } from './ports';
 import type { N8nRuntime } from './provision';
 
+/** The editor/API main, a queue-mode worker (runs executions), or a queue-mode webhook process. */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
+
 export interface StartOptions {
 	runtime: N8nRuntime;
+	/** Default `start`. A worker serves nothing but its health check, on `port`. */
+	command?: N8nCommand;
+	/** The log's file name inside the user folder (default n8n.log): processes sharing a folder need their own. */
+	logName?: string;
 	/** A fresh temporary folder by default. It receives `.n8n/` (database, settings, nodes) and n8n.log. */
 	userFolder?: string;
-	/** Editor/REST port; a free one by default. A given port that is taken is an error, never a silent switch. */
+	/** Editor/REST port (a worker's health check port); a free one by default. A given port that is taken is an error, never a silent switch. */
 	port?: number;
 	/** Task runner broker port; a free one by default. */
 	brokerPort?: number;
@@ -47,13 +54,14 @@ export class N8nStartError extends Error {
 }
 
 /**
- * Runs n8n as its child and kills the whole process group once the starter (argv[1]) is gone, so a
- * killed jest or demo never leaves n8n holding ports. Plain JS for `node -e`: it must not need a build.
+ * Runs a program (argv[2], n8n's node or redis-server) as its child and kills the whole process group
+ * once the starter (argv[1]) is gone, so a killed jest or demo never leaves servers holding ports.
+ * Plain JS for `node -e`, started detached (its own group): it must not need a build.
  */
-const WATCHDOG = `
+export const WATCHDOG = `
 const { spawn } = require('node:child_process');
-const [starter, ...cmd] = process.argv.slice(1);
-const child = spawn(process.execPath, cmd, { stdio: 'inherit' });
+const [starter, exe, ...args] = process.argv.slice(1);
+const child = spawn(exe, args, { stdio: 'inherit' });
 const killGroup = (sig) => { try { process.kill(-process.pid, sig); } catch {} };
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => child.kill(sig));
@@ -61,9 +69,13 @@ setInterval(() => { try { process.kill(Number(starter), 0); } catch { killGroup(
 `;
 
 /** n8n's settings that make a local, quiet, offline instance. */
-export function n8nEnv(opts: { userFolder: string; port: number; brokerPort: number; runtime: N8nRuntime }): Record<string, string> {
+export function n8nEnv(opts: { userFolder: string; port: number; brokerPort: number; runtime: N8nRuntime; command?: N8nCommand }): Record<string, string> {
 	const url = `http://${HOST}:${opts.port}`;
+	// A worker has no web server of its own; its health check server is what says it is up.
+	const worker: Record<string, string> =
+		opts.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(opts.port), QUEUE_HEALTH_CHECK_ADDRESS: HOST } : {};
 	return {
+		...worker,
 		N8N_USER_FOLDER: opts.userFolder,
 		N8N_PORT: String(opts.port),
 		N8N_LISTEN_ADDRESS: HOST,
@@ -124,15 +136,16 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 	const free = await freePorts(2);
 	const ports = { port: opts.port ?? free[0], brokerPort: opts.brokerPort ?? free[1] };
 
-	const logFile = path.join(userFolder, 'n8n.log');
+	const command = opts.command ?? 'start';
+	const logFile = path.join(userFolder, opts.logName ?? 'n8n.log');
 	const out = fs.openSync(logFile, 'a');
-	const env: NodeJS.ProcessEnv = { ...process.env, ...n8nEnv({ userFolder, ...ports, runtime: opts.runtime }), ...opts.env };
+	const env: NodeJS.ProcessEnv = { ...process.env, ...n8nEnv({ userFolder, ...ports, runtime: opts.runtime, command }), ...opts.env };
 	// Started from jest, n8n would see NODE_ENV=test and refuse to load nodes ("Not available in tests").
 	// npm's exported settings (`npm run demo`) would also reach the npm that n8n runs for community packages.
 	for (const k of Object.keys(env)) if (/^(JEST_|N8N_COMMS_E2E|npm_(config|package|lifecycle)_)/i.test(k)) delete env[k];
 	if (env.NODE_ENV === 'test') env.NODE_ENV = 'production';
-	log(`starting n8n ${opts.runtime.version} on http://${HOST}:${ports.port} (user folder ${userFolder}, log ${logFile})`);
-	const child: ChildProcess = spawn(opts.runtime.nodeExec, ['-e', WATCHDOG, String(process.pid), opts.runtime.cli, 'start'], {
+	log(`starting n8n ${opts.runtime.version} ${command} on http://${HOST}:${ports.port} (user folder ${userFolder}, log ${logFile})`);
+	const child: ChildProcess = spawn(opts.runtime.nodeExec, ['-e', WATCHDOG, String(process.pid), opts.runtime.nodeExec, opts.runtime.cli, command], {
 		cwd: userFolder,
 		env,
 		stdio: ['ignore', out, out],
@@ -203,28 +216,30 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 async function waitReady(server: N8nServer, exited: () => string | null, timeoutMs: number, log: (l: string) => void): Promise<void> {
 	const started = Date.now();
 	let lastBeat = started;
+	// n8n, n8n-worker-1, ...: which of several processes sharing a folder this is.
+	const who = path.basename(server.logFile, '.log');
 	for (;;) {
 		const logText = fs.readFileSync(server.logFile, 'utf8');
-		// n8n's words: "n8n's port 5678 is already in use…", "n8n Task Broker's port 5679 is already in use…".
-		const inUse = /port (\d+) is already in use/.exec(logText) ?? (/EADDRINUSE/.test(logText) ? ['', ''] : null);
+		// n8n's words: "n8n's port 5678 is already in use…", "n8n Task Broker's port 5679 is already in use…", a worker's "Port 5680 is already in use…".
+		const inUse = /port (\d+) is already in use/i.exec(logText) ?? (/EADDRINUSE/.test(logText) ? ['', ''] : null);
 		if (inUse) {
 			const p = Number(inUse[1]) || server.port;
 			throw new PortInUseError(p, p === server.brokerPort ? 'n8n task broker' : 'n8n', `n8n could not bind it. Last lines of ${server.logFile}:\n${server.logTail(15)}`);
 		}
 		const why = exited();
-		if (why) throw new N8nStartError(`n8n exited during start-up (${why}). Last lines of ${server.logFile}:\n${server.logTail()}`, server.logFile);
+		if (why) throw new N8nStartError(`${who} exited during start-up (${why}). Last lines of ${server.logFile}:\n${server.logTail()}`, server.logFile);
 		if ((await get(`${server.url}/healthz/readiness`)) === 200) {
-			log(`n8n ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+			log(`${who} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 			return;
 		}
 		const waited = Date.now() - started;
 		if (waited > timeoutMs) {
-			throw new N8nStartError(`n8n did not become ready within ${Math.round(timeoutMs / 1000)} s (GET ${server.url}/healthz/readiness). Last lines of ${server.logFile}:\n${server.logTail()}`, server.logFile);
+			throw new N8nStartError(`${who} did not become ready within ${Math.round(timeoutMs / 1000)} s (GET ${server.url}/healthz/readiness). Last lines of ${server.logFile}:\n${server.logTail()}`, server.logFile);
 		}
 		if (Date.now() - lastBeat >= 10_000) {
 			lastBeat = Date.now();
 			const last = server.logTail(1).split('\n').pop()?.slice(0, 120) ?? '';
-			log(`  waiting for n8n: ${Math.round(waited / 1000)} s${last ? ` (${last.trim()})` : ''}`);
+			log(`  waiting for ${who}: ${Math.round(waited / 1000)} s${last ? ` (${last.trim()})` : ''}`);
 		}
 		await sleep(250);
 	}

@@ -119,6 +119,37 @@ export function resendCredentialData(sandboxUrl: string): Record<string, unknown
 	return { apiKey: RESEND_FULL_KEY.token, defaultFrom: RESEND_FROM, useCustomBaseUrl: true, baseUrl: sandboxUrl };
 }
 
+export type InstanceSetup = Pick<Stack, 'rest' | 'owner' | 'credentials' | 'workflows'>;
+
+/** A fresh n8n made usable: owner (logged in), our package checked, sandbox credentials, examples imported and active. */
+export async function setUpInstance(opts: {
+	n8n: N8nServer;
+	pkg: InstalledPackage;
+	sandboxUrl: string;
+	owner?: Owner;
+	examples?: string[];
+	log?: (line: string) => void;
+}): Promise<InstanceSetup> {
+	const { n8n, pkg } = opts;
+	const owner = opts.owner ?? DEFAULT_OWNER;
+	const rest = new N8nRest(n8n.url);
+	await setupOwner(rest, owner);
+	await assertPackageLoaded(n8n, rest, pkg);
+	const credentials = {
+		twilio: await createCredential(rest, 'Twilio sandbox', 'twilioCommsApi', twilioCredentialData(opts.sandboxUrl)),
+		resend: await createCredential(rest, 'Resend sandbox', 'resendCommsApi', resendCredentialData(opts.sandboxUrl)),
+	};
+	const workflows: Stack['workflows'] = {};
+	for (const { file, workflow } of readExamples(opts.examples)) {
+		let saved = await createWorkflow(rest, bindCredentials(workflow, [credentials.twilio, credentials.resend]));
+		if (needsActivation(workflow)) saved = await activateWorkflow(rest, saved);
+		workflows[saved.name] = { ...saved, file };
+		opts.log?.(`imported ${path.relative(REPO_ROOT, file)} as "${saved.name}"${saved.active ? ' (active)' : ''}`);
+		// A Twilio Comms Trigger sets its number's webhooks itself when activated (no set-up here).
+	}
+	return { rest, owner, credentials, workflows };
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 	const log = opts.log ?? (() => undefined);
 	const timings: Record<string, number> = {};
@@ -161,26 +192,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 			if (!keepFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 		});
 
-		const owner = opts.owner ?? DEFAULT_OWNER;
-		const rest = new N8nRest(n8n.url);
-		const setup = await time('setup', async () => {
-			await setupOwner(rest, owner);
-			await assertPackageLoaded(n8n, rest, pkg);
-			const credentials = {
-				twilio: await createCredential(rest, 'Twilio sandbox', 'twilioCommsApi', twilioCredentialData(sandbox.url)),
-				resend: await createCredential(rest, 'Resend sandbox', 'resendCommsApi', resendCredentialData(sandbox.url)),
-			};
-			const workflows: Stack['workflows'] = {};
-			for (const { file, workflow } of readExamples(opts.examples)) {
-				let saved = await createWorkflow(rest, bindCredentials(workflow, [credentials.twilio, credentials.resend]));
-				if (needsActivation(workflow)) saved = await activateWorkflow(rest, saved);
-				workflows[saved.name] = { ...saved, file };
-				log(`imported ${path.relative(REPO_ROOT, file)} as "${saved.name}"${saved.active ? ' (active)' : ''}`);
-				// A Twilio Comms Trigger sets its number's webhooks itself when activated (no set-up here).
-			}
-			return { credentials, workflows };
-		});
-		return { sandbox, n8n, rest, owner, pkg, ...setup, timings, stop: stopAll };
+		const setup = await time('setup', () => setUpInstance({ n8n, pkg, sandboxUrl: sandbox.url, owner: opts.owner, examples: opts.examples, log }));
+		return { sandbox, n8n, pkg, ...setup, timings, stop: stopAll };
 	} catch (e) {
 		// The error quotes logs inside the folder (n8n.log, install-package.log): keep them to read.
 		keepFolder = opts.keepUserFolder ?? true;

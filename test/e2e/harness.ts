@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { activateWorkflow, bindCredentials, createWorkflow, deactivateWorkflow, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
+import { activateWorkflow, bindCredentials, createWorkflow, deactivateWorkflow, listExecutions, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
 import { N8nRest } from '../../scripts/n8n/rest';
 import { readContext, type E2eContext } from '../support/n8n/context';
 import { SandboxClient } from '../support/n8n/sandboxClient';
@@ -84,11 +84,7 @@ export function useN8n(): N8nE2e {
 			}
 			return { status: res.status, json: json as T, text };
 		},
-		async executions(workflowId) {
-			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-			const { data } = await rest.get<{ results: Array<{ id: string; status: string }> }>(`/rest/executions?filter=${filter}&limit=200`);
-			return data.results;
-		},
+		executions: (workflowId) => listExecutions(rest, workflowId),
 		tag: (prefix = 't') => `${prefix}-${randomUUID().slice(0, 8)}`,
 	};
 }

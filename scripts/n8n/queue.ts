@@ -1,0 +1,115 @@
+/**
+ * n8n in queue mode, locally: a Redis, one main (`n8n start`: editor, REST, activation), a webhook
+ * process (`n8n webhook`: production webhooks) and workers (`n8n worker`: every execution), all
+ * sharing one user folder, so one encryption key (.n8n/config), one database and one installed
+ * package (.n8n/nodes). Our package is installed and the instance set up as in startStack.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { installPackage, type InstalledPackage } from './install-package';
+import { freePorts, HOST } from './ports';
+import { ensureN8nRuntime } from './provision';
+import { startRedis, type RedisServer } from './redis-server';
+import { startN8n, type N8nServer } from './server';
+import { setUpInstance, type InstanceSetup } from './stack';
+
+export interface QueueStackOptions {
+	/** Default 2. */
+	workers?: number;
+	/** Workflow files to import and activate on the main; default every examples/*.json. */
+	examples?: string[];
+	statusStepMs?: number;
+	log?: (line: string) => void;
+	/** Keep the user folder (logs, database) after stop; it is always kept when start-up fails. */
+	keepUserFolder?: boolean;
+}
+
+export interface QueueStack extends InstanceSetup {
+	sandbox: Sandbox;
+	redis: RedisServer;
+	main: N8nServer;
+	/** Receives production webhooks: WEBHOOK_URL points here. */
+	webhook: N8nServer;
+	workers: N8nServer[];
+	pkg: InstalledPackage;
+	userFolder: string;
+	timings: Record<string, number>;
+	stop(): Promise<void>;
+}
+
+/** What makes the processes one queue-mode instance. */
+export function queueEnv(opts: { redis: RedisServer; mainUrl: string; webhookUrl: string }): Record<string, string> {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: opts.redis.host,
+		QUEUE_BULL_REDIS_PORT: String(opts.redis.port),
+		// Every process builds production webhook URLs (and the Twilio trigger's SmsUrl) from this.
+		WEBHOOK_URL: `${opts.webhookUrl}/`,
+		N8N_EDITOR_BASE_URL: `${opts.mainUrl}/`,
+		// A stopping worker waits this long for running executions; the test never leaves any running.
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+	};
+}
+
+export async function startQueueStack(opts: QueueStackOptions = {}): Promise<QueueStack> {
+	const log = opts.log ?? (() => undefined);
+	const timings: Record<string, number> = {};
+	const time = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+		const t0 = Date.now();
+		try {
+			return await fn();
+		} finally {
+			timings[name] = (Date.now() - t0) / 1000;
+		}
+	};
+	const runtime = await time('n8nRuntime', () => ensureN8nRuntime({ log }));
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-comms-queue-'));
+	let keepFolder = opts.keepUserFolder ?? false;
+	const processes: N8nServer[] = [];
+	const services: Array<() => Promise<void>> = [];
+	const stop = async () => {
+		// n8n first, all at once: a process shutting down still talks to Redis (and its executions to the sandbox).
+		await Promise.all(processes.splice(0).map((p) => p.stop().catch(() => undefined)));
+		for (const s of services.splice(0).reverse()) await s().catch(() => undefined);
+		if (!keepFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+	};
+	const started = (p: N8nServer): N8nServer => {
+		processes.push(p);
+		return p;
+	};
+	try {
+		const pkg = await time('installPackage', () => installPackage({ userFolder, runtime, log }));
+		const redis = await time('redis', () => startRedis({ dir: userFolder, log }));
+		services.push(() => redis.stop());
+		const sandbox = await time('sandbox', () => startSandbox({ port: 0, host: HOST, statusStepMs: opts.statusStepMs ?? 1000 }));
+		services.push(() => sandbox.close());
+		log(`sandbox listening on ${sandbox.url}`);
+
+		const [mainPort, webhookPort] = await freePorts(2);
+		const env = queueEnv({ redis, mainUrl: `http://${HOST}:${mainPort}`, webhookUrl: `http://${HOST}:${webhookPort}` });
+		const common = { runtime, userFolder, env, log, removeUserFolder: false };
+		// The main alone first: it creates the database and the encryption key the others read.
+		const main = started(await time('main', () => startN8n({ ...common, port: mainPort })));
+		// Set-up through the main's REST API overlaps with the other processes starting.
+		const setupP = setUpInstance({ n8n: main, pkg, sandboxUrl: sandbox.url, examples: opts.examples, log });
+		// Awaited below, after the processes settle; until then a failure must not count as unhandled.
+		setupP.catch(() => undefined);
+		const webhookP = startN8n({ ...common, command: 'webhook', port: webhookPort, logName: 'n8n-webhook.log' });
+		const workerPs = Array.from({ length: opts.workers ?? 2 }, (_, i) => startN8n({ ...common, command: 'worker', logName: `n8n-worker-${i + 1}.log` }));
+		// Settled, not Promise.all: a process still starting when another fails must be stopped too.
+		const settled = await time('others', () => Promise.allSettled([webhookP, ...workerPs]));
+		for (const r of settled) if (r.status === 'fulfilled') started(r.value);
+		const setup = await setupP;
+		const failed = settled.find((r) => r.status === 'rejected');
+		if (failed) throw failed.reason;
+		const [webhook, ...workers] = settled.map((r) => (r as PromiseFulfilledResult<N8nServer>).value);
+		return { sandbox, redis, main, webhook, workers, pkg, userFolder, ...setup, timings, stop };
+	} catch (e) {
+		keepFolder = opts.keepUserFolder ?? true;
+		await stop();
+		if (keepFolder) log(`kept ${userFolder} for its logs`);
+		throw e;
+	}
+}

@@ -1,0 +1,175 @@
+/**
+ * Our nodes in n8n's queue mode: a Redis, a main, a webhook process and two workers sharing one
+ * user folder. The main activates workflows (the Twilio trigger registers its SmsUrl then), the
+ * webhook process takes production webhooks and enqueues, and a worker runs the execution.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
+import { activateWorkflow, bindCredentials, createWorkflow, listExecutions, type SavedWorkflow } from '../../scripts/n8n/instance';
+import { startQueueStack, type QueueStack } from '../../scripts/n8n/queue';
+import type { N8nServer } from '../../scripts/n8n/server';
+import { REPO_ROOT } from '../../scripts/n8n/paths';
+import { SandboxClient } from '../support/n8n/sandboxClient';
+import { bodyOf, bulkSmsWorkflow, type BulkRow } from './bulkSmsWorkflow';
+
+const INBOUND_EXAMPLE = path.join(REPO_ROOT, 'examples', 'inbound-sms-reply.json');
+const ITEMS = 300;
+
+let stack: QueueStack;
+let sandbox: SandboxClient;
+
+beforeAll(async () => {
+	stack = await startQueueStack({
+		workers: 2,
+		examples: [INBOUND_EXAMPLE],
+		statusStepMs: 50,
+		log: (line) => process.stderr.write(`[queue] ${line}\n`),
+		keepUserFolder: process.env.N8N_COMMS_KEEP === '1' ? true : undefined,
+	});
+	sandbox = new SandboxClient(stack.sandbox.url);
+	// A cold machine installs n8n first (minutes); warm, the five processes take well under one.
+}, 15 * 60_000);
+
+afterAll(async () => {
+	await stack?.stop();
+}, 60_000);
+
+const logOf = (s: N8nServer) => fs.readFileSync(s.logFile, 'utf8');
+
+/** Which processes' logs say they ran (a worker) or enqueued (main, webhook process) this execution. */
+function whoHandled(executionId: string) {
+	const said = (s: N8nServer, what: string) => logOf(s).includes(`${what} ${executionId} (job `);
+	return {
+		enqueuedBy: [stack.main, stack.webhook].filter((s) => said(s, 'Enqueued execution')).map((s) => path.basename(s.logFile)),
+		ranOn: stack.workers.filter((w) => said(w, 'Worker started execution')).map((w) => path.basename(w.logFile)),
+		mainRan: said(stack.main, 'Worker started execution'),
+	};
+}
+
+async function postWebhook<T>(webhookPath: string, body: unknown): Promise<{ status: number; json: T }> {
+	const res = await fetch(`${stack.webhook.url}/webhook/${webhookPath}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(110_000),
+	});
+	const text = await res.text();
+	try {
+		return { status: res.status, json: JSON.parse(text) as T };
+	} catch {
+		throw new Error(`webhook ${webhookPath} answered ${res.status} with non-JSON: ${text.slice(0, 300)}`);
+	}
+}
+
+describe('queue mode: bulk Send SMS on a worker, with faults', () => {
+	let workflow: SavedWorkflow;
+	const webhookPath = `bulk-${randomUUID().slice(0, 8)}`;
+	const tag = `queue-${randomUUID().slice(0, 8)}`;
+	let rows: BulkRow[];
+
+	beforeAll(async () => {
+		const json = bulkSmsWorkflow(webhookPath);
+		json.nodes = json.nodes.map((n) => ({ id: randomUUID(), ...n }));
+		workflow = await activateWorkflow(stack.rest, await createWorkflow(stack.rest, bindCredentials(json, [stack.credentials.twilio])));
+		// Faults on message creation only; seeded so a run meets the same fault sequence as the last.
+		stack.sandbox.faults.set({ rate429: 0.3, retryAfterSec: 1, rateReset: 0.02, rateSlow: 0.02, slowMs: 1000, seed: 8, routes: ['twilio.messages.create'] });
+		try {
+			const res = await postWebhook<BulkRow[]>(webhookPath, { count: ITEMS, tag });
+			expect(res.status).toBe(200);
+			rows = res.json;
+		} finally {
+			stack.sandbox.faults.clear();
+		}
+	});
+
+	it('answers one row per input item, in input order', () => {
+		expect(rows.map((r) => r.i)).toEqual(Array.from({ length: ITEMS }, (_, i) => i));
+	});
+
+	it('sends every item exactly once or reports it as an error item, never both, never neither', async () => {
+		const sent = rows.filter((r) => r.sid !== '');
+		const failed = rows.filter((r) => r.error !== '');
+		expect(sent.length + failed.length).toBe(ITEMS);
+		expect(sent.every((r) => r.error === '' && /^SM[0-9a-f]{32}$/.test(r.sid))).toBe(true);
+
+		const inSandbox = await sandbox.messages((m) => m.body.startsWith(`${tag} #`));
+		const sids = inSandbox.map((m) => m.sid);
+		// Every reported sid is in the sandbox exactly once, with its own item's text, and nothing else was sent.
+		expect(new Set(sids).size).toBe(sids.length);
+		const bySid = new Map(inSandbox.map((m) => [m.sid, m.body]));
+		expect(sent.filter((r) => bySid.get(r.sid) !== bodyOf(tag, r.i))).toEqual([]);
+		expect(inSandbox.length).toBe(sent.length);
+		// A failed item was not sent behind its error.
+		const sentBodies = new Set(inSandbox.map((m) => m.body));
+		expect(failed.filter((r) => sentBodies.has(bodyOf(tag, r.i)))).toEqual([]);
+	});
+
+	it('retried the 429s and reported each connection reset on a create as outcome unknown, sending nothing twice', () => {
+		const stats = stack.sandbox.stats();
+		expect(stats.duplicates).toBe(0);
+		expect(stats.faults.rate429).toBeGreaterThan(0);
+		expect(stats.faults.reset).toBeGreaterThan(0);
+		expect(stats.faults.slow).toBeGreaterThan(0);
+		const failed = rows.filter((r) => r.error !== '');
+		// A reset comes before the sandbox acts, but the client cannot know that: one error item each, never re-sent.
+		expect(failed.length).toBe(stats.faults.reset);
+		expect(failed.filter((r) => !/: Outcome unknown: /.test(r.error))).toEqual([]);
+		expect(stats.uniqueSends).toBe(ITEMS - failed.length);
+	});
+
+	it('ran on a worker: the webhook process enqueued it and exactly one worker ran it', async () => {
+		const executions = await listExecutions(stack.rest, workflow.id);
+		expect(executions.map((e) => e.status)).toEqual(['success']);
+		const who = whoHandled(executions[0].id);
+		expect(who.enqueuedBy).toEqual(['n8n-webhook.log']);
+		expect(who.ranOn).toHaveLength(1);
+		expect(who.mainRan).toBe(false);
+	});
+});
+
+describe('queue mode: Inbound SMS → reply through the webhook process', () => {
+	const example = () => {
+		const wf = Object.values(stack.workflows).find((w) => w.file === INBOUND_EXAMPLE);
+		if (!wf) throw new Error('inbound-sms-reply.json was not imported');
+		const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-comms.twilioCommsTrigger') as unknown as { webhookId: string };
+		return { wf, url: `${stack.webhook.url}/webhook/${trigger.webhookId}/webhook` };
+	};
+
+	it("activation on the main pointed the number's SmsUrl at the webhook process", async () => {
+		const { wf, url } = example();
+		expect(wf.active).toBe(true);
+		expect(await sandbox.number(NUMBER_MAIN.phoneNumber)).toMatchObject({ sms_url: url, sms_method: 'POST' });
+	});
+
+	it('answers a signed inbound SMS with TwiML from the workflow, run once on a worker', async () => {
+		const { wf, url } = example();
+		const before = await listExecutions(stack.rest, wf.id);
+		const text = `hello ${randomUUID().slice(0, 8)}`;
+		const { status, data } = await sandbox.inboundSms({ from: SAMPLE_RECIPIENT, to: NUMBER_MAIN.phoneNumber, body: text });
+		expect(status).toBe(200);
+		expect(data).toMatchObject({ url, status: 200, twimlError: null });
+		expect(data.replies).toEqual([expect.objectContaining({ from: NUMBER_MAIN.phoneNumber, to: SAMPLE_RECIPIENT, body: `Thanks, we got your message: ${text}` })]);
+		const after = await listExecutions(stack.rest, wf.id);
+		expect(after).toHaveLength(before.length + 1);
+		const who = whoHandled(after[0].id);
+		expect(who.enqueuedBy).toEqual(['n8n-webhook.log']);
+		expect(who.ranOn).toHaveLength(1);
+	});
+
+	it('a retried delivery (same idempotency token) starts no second execution', async () => {
+		const { wf } = example();
+		const before = (await listExecutions(stack.rest, wf.id)).length;
+		const { data } = await sandbox.post<{ deliveries: number[]; replies: Array<{ body: string }> }>('/__sandbox/inbound/sms', {
+			from: SAMPLE_RECIPIENT,
+			to: NUMBER_MAIN.phoneNumber,
+			body: 'HELP',
+			deliveries: 2,
+		});
+		expect(data.deliveries).toEqual([200, 200]);
+		expect(data.replies.map((r) => r.body)).toEqual(['Text STATUS for the service status, or anything else to reach us.']);
+		// Each delivery is answered only once its execution (if any) has finished, so the count is final here.
+		expect((await listExecutions(stack.rest, wf.id)).length).toBe(before + 1);
+	});
+});
