@@ -105,6 +105,7 @@ export async function startQueueStack(opts: QueueStackOptions = {}): Promise<Que
 		const failed = settled.find((r) => r.status === 'rejected');
 		if (failed) throw failed.reason;
 		const [webhook, ...workers] = settled.map((r) => (r as PromiseFulfilledResult<N8nServer>).value);
+		log(`queue mode ready: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
 		return { sandbox, redis, main, webhook, workers, pkg, userFolder, ...setup, timings, stop };
 	} catch (e) {
 		keepFolder = opts.keepUserFolder ?? true;

@@ -76,7 +76,9 @@ describe('queue mode: bulk Send SMS on a worker, with faults', () => {
 		// Faults on message creation only; seeded so a run meets the same fault sequence as the last.
 		stack.sandbox.faults.set({ rate429: 0.3, retryAfterSec: 1, rateReset: 0.02, rateSlow: 0.02, slowMs: 1000, seed: 8, routes: ['twilio.messages.create'] });
 		try {
+			const t0 = Date.now();
 			const res = await postWebhook<BulkRow[]>(webhookPath, { count: ITEMS, tag });
+			process.stderr.write(`[queue] ${ITEMS} items answered in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 			expect(res.status).toBe(200);
 			rows = res.json;
 		} finally {
