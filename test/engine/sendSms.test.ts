@@ -138,7 +138,8 @@ describe('Send SMS in WorkflowExecute against the sandbox', () => {
 		expect(item.json.error).toMatch(/Outcome unknown/);
 		expect(item.json.outcomeUnknown).toBe(true);
 		expect(String(item.json.errorDescription)).toContain('Maybe sent');
-		// The sandbox processed the request before failing it: exactly one message, no second attempt.
+		// The sandbox processed the request before failing it: exactly one request, one message, no second attempt.
+		expect(sandbox.stats().requestsByRoute['twilio.messages.create']).toBe(1);
 		expect(await sandboxMessages()).toHaveLength(1);
 		expect(sandbox.stats().duplicates).toBe(0);
 	});
