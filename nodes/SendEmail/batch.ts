@@ -2,10 +2,10 @@
  * Batch mode: items go to Resend's /emails/batch in groups of up to 100, and come back as one
  * output item per input item, paired, each with its own id or error.
  *
- * runItems' contract is one request per item, so batches get this small loop instead; it reuses
- * runItems' start gate (Max Requests per Second now paces batch requests) and its error item, so
- * continueOnFail output looks the same as in single mode. Every item is validated before the
- * first request: without continueOnFail a bad item fails the node and nothing is sent.
+ * runItems' contract is one request per item, so batches run as tasks of their own on runItems'
+ * scheduler (Max Concurrent Requests and Max Requests per Second count batch requests) and use its
+ * error item, so continueOnFail output looks the same as in single mode. Every item is validated
+ * before the first request: without continueOnFail a bad item fails the node and nothing is sent.
  *
  * Attachments and Scheduled At are refused per item (Resend's batch endpoint has neither) rather
  * than silently sent one by one: a fallback would change the request count, the rate and the
@@ -16,7 +16,7 @@ import type { CreateBatchOptions } from 'resend';
 import { ResendApiError } from '../shared/resend/errors';
 import { batchIdempotencyKey } from '../shared/resend/idempotency';
 import type { ResendContext } from '../shared/resend/context';
-import { errorItem, startGate, type ErrorMapper, type RunnerOptions } from '../shared/runner/runItems';
+import { errorItem, runInSlots, type ErrorMapper, type RunnerOptions } from '../shared/runner/runItems';
 import { emailOutput } from './output';
 import { prepareEmail, type PreparedEmail } from './params';
 
@@ -93,19 +93,13 @@ export async function sendBatches(
 		return first;
 	};
 
-	const gate = startGate(options.perSecond);
-	let nextChunk = 0;
 	// Without continueOnFail, report the failing chunk earliest in the input, as a sequential loop would.
 	const failed: Array<{ chunk: number; error: NodeError }> = [];
-	const worker = async () => {
-		while (failed.length === 0 && nextChunk < chunks.length) {
-			const index = nextChunk++;
-			await gate();
-			const error = await sendChunk(chunks[index]);
-			if (error) failed.push({ chunk: index, error });
-		}
+	const sendOne = async (index: number) => {
+		const error = await sendChunk(chunks[index]);
+		if (error) failed.push({ chunk: index, error });
 	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, chunks.length)) }, worker));
+	await runInSlots(chunks.length, options, sendOne, () => failed.length > 0);
 	if (failed.length > 0) throw failed.reduce((a, b) => (b.chunk < a.chunk ? b : a)).error;
 	return [results.filter((r) => r !== undefined)];
 }

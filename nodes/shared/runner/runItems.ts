@@ -51,11 +51,43 @@ export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: n
 
 interface Failure {
 	index: number;
-	error: unknown;
+	error: NodeApiError | NodeOperationError;
 }
 
 /** Without continueOnFail the lowest failing item is reported, as a sequential loop would. */
 const isEarlier = (index: number, current: Failure | undefined) => current === undefined || index < current.index;
+
+/**
+ * Starts task(0), task(1), ... as slots free up and the gate allows, until `stop()` says so. Only
+ * started tasks exist as promises, however long the input. Each task holds a slot (see ./slots.ts).
+ */
+export async function runInSlots(count: number, options: RunnerOptions, task: (index: number) => Promise<void>, stop: () => boolean): Promise<void> {
+	const slots = new Slots(Math.max(1, Math.floor(options.concurrency) || 1));
+	const gate = startGate(options.perSecond);
+	const running = new Set<Promise<void>>();
+	let bug: { error: unknown } | undefined;
+	for (let i = 0; i < count; i++) {
+		await slots.acquire(false);
+		await gate();
+		const slot = new ItemSlot(slots, gate);
+		if (bug || stop()) {
+			slot.end();
+			break;
+		}
+		// Tasks handle their own errors; one that throws anyway is a bug and fails the run.
+		const run: Promise<void> = runHoldingSlot(slot, () => task(i))
+			.catch((error: unknown) => {
+				bug ??= { error };
+			})
+			.finally(() => {
+				slot.end();
+				running.delete(run);
+			});
+		running.add(run);
+	}
+	await Promise.all(running);
+	if (bug) throw bug.error;
+}
 
 export async function runItems(
 	ctx: IExecuteFunctions,
@@ -66,42 +98,20 @@ export async function runItems(
 	const count = ctx.getInputData().length;
 	const results: INodeExecutionData[][] = new Array(count);
 	const continueOnFail = ctx.continueOnFail();
-	const slots = new Slots(Math.max(1, Math.floor(options.concurrency) || 1));
-	const gate = startGate(options.perSecond);
 	let failure: Failure | undefined;
-	const fail = (index: number, error: unknown) => {
-		if (isEarlier(index, failure)) failure = { index, error };
-	};
 
-	const run = async (i: number, slot: ItemSlot) => {
+	const run = async (i: number) => {
 		try {
-			const out = await runHoldingSlot(slot, () => operation(i));
+			const out = await operation(i);
 			results[i] = (Array.isArray(out) ? out : [out]).map((json) => ({ json, pairedItem: { item: i } }));
 		} catch (raw) {
 			const error = toNodeError(raw, i);
 			if (continueOnFail) results[i] = [errorItem(error, i)];
-			else fail(i, error);
-		} finally {
-			slot.end();
+			else if (isEarlier(i, failure)) failure = { index: i, error };
 		}
 	};
 
-	// Items start one at a time as slots free up, so only started items exist as promises, however long the input.
-	const running = new Set<Promise<void>>();
-	for (let i = 0; i < count; i++) {
-		await slots.acquire(false);
-		await gate();
-		const slot = new ItemSlot(slots, gate);
-		if (failure) {
-			slot.end();
-			break;
-		}
-		// A throwing error mapper is a bug; it fails the run, as it did when items ran in plain workers.
-		const item = run(i, slot).catch((bug: unknown) => fail(i, bug));
-		running.add(item);
-		void item.finally(() => running.delete(item));
-	}
-	await Promise.all(running);
+	await runInSlots(count, options, run, () => failure !== undefined);
 	if (failure) throw failure.error;
 	return [results.flat()];
 }
