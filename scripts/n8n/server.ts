@@ -73,7 +73,7 @@ export function n8nEnv(opts: { userFolder: string; port: number; brokerPort: num
 	const url = `http://${HOST}:${opts.port}`;
 	// A worker has no web server of its own; its health check server is what says it is up.
 	const worker: Record<string, string> =
-		opts.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(opts.port), QUEUE_HEALTH_CHECK_ADDRESS: HOST } : {};
+		opts.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(opts.port), N8N_WORKER_SERVER_ADDRESS: HOST } : {};
 	return {
 		...worker,
 		N8N_USER_FOLDER: opts.userFolder,
