@@ -8,6 +8,8 @@
  *   --latency MS          sandbox latency per API request (default 100)
  *   --memory-items N      items for the memory workload (default 10000)
  *   --trigger-requests N  inbound round trips per trigger (default 500)
+ *   --only a,b            only these sections: sms, faults, email, memory, trigger
+ *   --n8n-env K=V         an n8n setting for this run (repeatable), e.g. N8N_EXPRESSION_ENGINE=legacy
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,12 @@ const COUNT = arg('count', 1000);
 const LATENCY_MS = arg('latency', 100);
 const MEMORY_ITEMS = arg('memory-items', 10_000);
 const TRIGGER_REQUESTS = arg('trigger-requests', 500);
+/** `--only trigger,faults`: just those sections (for tuning); the default runs them all. */
+/** n8n settings to try, e.g. how its expression engine changes the trigger figures. */
+const N8N_ENV = Object.fromEntries(
+	process.argv.flatMap((a, i) => (process.argv[i - 1] === '--n8n-env' ? [a.split('=', 2) as [string, string]] : [])),
+);
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
 /** The fault mix of the goals: 30% 429 (Retry-After 1 s), 2% connection resets, 2% slow responses (+1 s). */
 const FAULT_MIX: Partial<FaultConfig> = { rate429: 0.3, retryAfterSec: 1, rateReset: 0.02, rateSlow: 0.02, slowMs: 1000, seed: 8 };
 
@@ -134,12 +142,23 @@ class Bench {
 	}
 }
 
-function describeSend(label: string, r: SendRun): void {
+interface Section {
+	lines: string[];
+	goals: Array<{ goal: string; value: string; met: boolean }>;
+	json: unknown;
+}
+
+/** The sender node's own time when n8n recorded it, else the webhook's. */
+const seconds = (r: SendRun) => r.nodeSeconds ?? r.wallSeconds;
+
+function describeSend(label: string, r: SendRun): string[] {
 	const node = r.nodeSeconds !== null ? `${r.nodeSeconds} s in the node, ` : '';
-	say(`  ${label}: ${r.count} items, ${node}${r.wallSeconds} s webhook to answer, ${r.perSecond} items/s, max ${r.maxInFlight} in flight, ${r.requests} requests`);
 	const e = r.exactlyOnce;
-	say(`    exactly once: ${e.sentOnce} sent once, ${e.duplicated} duplicated, ${e.missing} missing; ${e.reportedErrors} error items (${e.reportedNotSent} of them never reached the vendor), ${e.unknownIds} unknown ids`);
-	if (r.firstError) say(`    first error item: ${r.firstError.slice(0, 160)}`);
+	return [
+		`  ${label}: ${r.count} items, ${node}${r.wallSeconds} s webhook to answer, ${r.perSecond} items/s, max ${r.maxInFlight} in flight, ${r.requests} requests`,
+		`    exactly once: ${e.sentOnce} sent once, ${e.duplicated} duplicated, ${e.missing} missing; ${e.reportedErrors} error items (${e.reportedNotSent} of them never reached the vendor), ${e.unknownIds} unknown ids`,
+		...(r.firstError ? [`    first error item: ${r.firstError.slice(0, 160)}`] : []),
+	];
 }
 
 /** A Twilio inbound-SMS webhook request, signed as Twilio signs it. */
@@ -235,6 +254,7 @@ async function main() {
 			NO_PROXY: '127.0.0.1,localhost',
 			no_proxy: '127.0.0.1,localhost',
 			NODE_EXTRA_CA_CERTS: proxy.caFile,
+			...N8N_ENV,
 		},
 	});
 	sandboxUrl = stack.sandbox.url;
@@ -249,98 +269,142 @@ async function main() {
 		const n8nPid = childPids(stack.n8n.pid)[0];
 		const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${round(os.totalmem() / 2 ** 30, 0)} GB, ${os.type()} ${os.release()}, Node ${process.version} (bench), n8n ${runtime.version}`;
 
-		note('warming up (n8n loads node code and starts its task runner on first use)');
 		const sms = (p: string, options?: Record<string, unknown>) => () => ourSmsWorkflow(p, options);
+		const oursClean = () => bench.send({ workload: `${COUNT} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: COUNT });
+		note('warming up (n8n loads node code and starts its task runner on first use)');
 		await bench.send({ workload: 'warm-up', kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: 50 });
-		await bench.send({ workload: 'warm-up', kind: 'sms', path: 'bench-builtin-sms', build: () => builtInSmsWorkflow('bench-builtin-sms'), count: 10 });
 
-		note(`SMS: ${COUNT} through n8n's built-in Twilio node (one at a time: about ${Math.round((COUNT * LATENCY_MS) / 1000 / 0.85)} s)`);
-		const builtIn = await bench.send({ workload: `${COUNT} SMS, n8n's Twilio node`, kind: 'sms', path: 'bench-builtin-sms', build: () => builtInSmsWorkflow('bench-builtin-sms'), count: COUNT });
-		note(`SMS: ${COUNT} through our Send SMS`);
-		const ours = await bench.send({ workload: `${COUNT} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: COUNT });
-		note(`SMS: ${COUNT} through our Send SMS under faults`);
-		const faulty = await bench.send({ workload: `${COUNT} SMS, our Send SMS, fault mix`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: COUNT, faults: FAULT_MIX });
+		const sections: Record<string, () => Promise<Section>> = {
+			async sms() {
+				await bench.send({ workload: 'warm-up', kind: 'sms', path: 'bench-builtin-sms', build: () => builtInSmsWorkflow('bench-builtin-sms'), count: 10 });
+				note(`SMS: ${COUNT} through n8n's built-in Twilio node (one at a time: about ${Math.round((COUNT * LATENCY_MS) / 1000 / 0.85)} s)`);
+				const builtIn = await bench.send({ workload: `${COUNT} SMS, n8n's Twilio node`, kind: 'sms', path: 'bench-builtin-sms', build: () => builtInSmsWorkflow('bench-builtin-sms'), count: COUNT });
+				note(`SMS: ${COUNT} through our Send SMS`);
+				const ours = await oursClean();
+				const bound = (COUNT * LATENCY_MS) / 1000 / DEFAULT_CONCURRENCY;
+				const speedup = ours.perSecond / builtIn.perSecond;
+				const toBound = seconds(ours) / bound;
+				return {
+					lines: [
+						`SMS: ${COUNT} messages`,
+						...describeSend("n8n's Twilio node (n8n-nodes-base, via the api.twilio.com proxy)", builtIn),
+						...describeSend(`our Send SMS (Max Concurrent Requests ${DEFAULT_CONCURRENCY})`, ours),
+						`  ratio: ${round(speedup)}× n8n's node; bound N·L/C = ${COUNT} × ${LATENCY_MS} ms / ${DEFAULT_CONCURRENCY} = ${round(bound, 2)} s; ours is ${round(toBound, 2)}× the bound`,
+					],
+					goals: [
+						{ goal: "≥ 20× n8n's Twilio node", value: `${round(speedup)}×`, met: speedup >= 20 },
+						{ goal: 'within 1.25× of N·L/C', value: `${round(toBound, 2)}×`, met: toBound <= 1.25 },
+					],
+					json: { builtIn, ours, speedup: round(speedup), boundSeconds: round(bound, 2), ratioToBound: round(toBound, 2) },
+				};
+			},
+			async faults() {
+				note(`SMS: ${COUNT} through our Send SMS, clean then under faults`);
+				const clean = await oursClean();
+				const faulty = await bench.send({ workload: `${COUNT} SMS, our Send SMS, fault mix`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: COUNT, faults: FAULT_MIX });
+				const ratio = seconds(faulty) / seconds(clean);
+				const e = faulty.exactlyOnce;
+				return {
+					lines: [
+						`SMS under faults: ${COUNT} messages, 30% 429 (Retry-After 1 s), 2% connection resets, 2% slow (+1 s)`,
+						...describeSend('our Send SMS', faulty),
+						`  retries: ${faulty.retries}; faults injected: ${JSON.stringify(faulty.faultsInjected)}; ${round(ratio, 2)}× the clean time (${seconds(clean)} s in the same run)`,
+					],
+					goals: [
+						{ goal: 'faults: 0 duplicated', value: String(e.duplicated), met: e.duplicated === 0 },
+						{ goal: 'faults: 0 missing (silently lost)', value: String(e.missing), met: e.missing === 0 },
+						{ goal: 'faults: ≤ 2× the clean time', value: `${round(ratio, 2)}×`, met: ratio <= 2 },
+					],
+					json: { mix: FAULT_MIX, clean, run: faulty, ratioToClean: round(ratio, 2) },
+				};
+			},
+			async email() {
+				note(`email: ${COUNT} in batch mode, then one by one`);
+				const batch = await bench.send({
+					workload: `${COUNT} emails, batch mode`,
+					kind: 'email',
+					path: 'bench-email-batch',
+					build: () => emailWorkflow('bench-email-batch', true),
+					count: COUNT,
+					firstRequests: Math.ceil(COUNT / 100),
+				});
+				// At the 2 requests/s default this takes COUNT/2 s; the bench lifts the cap as an account with a raised Resend limit would.
+				const singleOptions = { maxConcurrency: 10, maxPerSecond: 0 };
+				const single = await bench.send({ workload: `${COUNT} emails, one by one`, kind: 'email', path: 'bench-email-single', build: () => emailWorkflow('bench-email-single', false, singleOptions), count: COUNT });
+				return {
+					lines: [
+						`Email: ${COUNT} emails`,
+						...describeSend('batch mode (defaults)', batch),
+						...describeSend('one by one (Max Concurrent Requests 10, no per-second cap)', single),
+						`  one by one at the default 2 requests/s would take about ${round(COUNT / 2 / 60)} min`,
+					],
+					goals: [{ goal: `${COUNT} emails in ≤ 10 requests (batch)`, value: String(batch.requests), met: batch.requests <= 10 }],
+					json: { batch, single },
+				};
+			},
+			async memory() {
+				note(`memory: ${MEMORY_ITEMS} SMS items`);
+				const runnerPids = childPids(n8nPid);
+				const mem = await peakRss([n8nPid, ...runnerPids], () =>
+					bench.send({ workload: `${MEMORY_ITEMS} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: MEMORY_ITEMS }),
+				);
+				const n8nMemory: PeakMemory = mem.memory[n8nPid];
+				return {
+					lines: [
+						`Memory: ${MEMORY_ITEMS} SMS items through our Send SMS`,
+						...describeSend('our Send SMS', mem.result),
+						`  n8n process: ${n8nMemory.baselineMb} MB before, ${n8nMemory.peakMb} MB peak, ${n8nMemory.extraMb} MB extra`,
+						...runnerPids.map((pid) => {
+							const m = mem.memory[pid];
+							return `  n8n's task runner (Code nodes): ${m.baselineMb} MB before, ${m.peakMb} MB peak, ${m.extraMb} MB extra`;
+						}),
+					],
+					goals: [{ goal: `≤ 150 MB extra peak RSS, ${MEMORY_ITEMS} items`, value: `${n8nMemory.extraMb} MB`, met: n8nMemory.extraMb <= 150 }],
+					json: { items: MEMORY_ITEMS, run: mem.result, n8n: n8nMemory, taskRunners: runnerPids.map((p) => mem.memory[p]) },
+				};
+			},
+			async trigger() {
+				note(`trigger: ${TRIGGER_REQUESTS} signed inbound SMS round trips each, alternating`);
+				const t = await triggerComparison(bench);
+				const ratio = t.ours.p50Ms / t.plain.p50Ms;
+				return {
+					lines: [
+						`Trigger: signed inbound SMS round trip, ${TRIGGER_REQUESTS} requests each, alternating, after 25 warm-up requests`,
+						`  our Twilio Comms Trigger (signature checked, retry memory): p50 ${t.ours.p50Ms} ms, p99 ${t.ours.p99Ms} ms, mean ${t.ours.meanMs} ms, ${t.ours.wrongAnswers} wrong answers`,
+						`  n8n's Webhook node, same TwiML (no checks):            p50 ${t.plain.p50Ms} ms, p99 ${t.plain.p99Ms} ms, mean ${t.plain.meanMs} ms, ${t.plain.wrongAnswers} wrong answers`,
+						`  p50 ratio: ${round(ratio, 2)}×`,
+					],
+					goals: [{ goal: 'trigger p50 ≤ 1.1× plain Webhook', value: `${round(ratio, 2)}×`, met: ratio <= 1.1 }],
+					json: t,
+				};
+			},
+		};
 
-		note(`email: ${COUNT} in batch mode, then one by one`);
-		const batch = await bench.send({ workload: `${COUNT} emails, batch mode`, kind: 'email', path: 'bench-email-batch', build: () => emailWorkflow('bench-email-batch', true), count: COUNT, firstRequests: Math.ceil(COUNT / 100) });
-		// One by one at the 2 requests/s default would take COUNT/2 s; the bench lifts the cap the way an account with a raised Resend limit would.
-		const singleOptions = { maxConcurrency: 10, maxPerSecond: 0 };
-		const single = await bench.send({ workload: `${COUNT} emails, one by one`, kind: 'email', path: 'bench-email-single', build: () => emailWorkflow('bench-email-single', false, singleOptions), count: COUNT });
-
-		note(`memory: ${MEMORY_ITEMS} SMS items`);
-		const runnerPids = childPids(n8nPid);
-		const mem = await peakRss([n8nPid, ...runnerPids], () =>
-			bench.send({ workload: `${MEMORY_ITEMS} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: MEMORY_ITEMS }),
-		);
-
-		note(`trigger: ${TRIGGER_REQUESTS} signed inbound SMS round trips each, alternating`);
-		const trigger = await triggerComparison(bench);
-
-		const bound = (COUNT * LATENCY_MS) / 1000 / DEFAULT_CONCURRENCY;
-		const oursSeconds = ours.nodeSeconds ?? ours.wallSeconds;
-		const faultySeconds = faulty.nodeSeconds ?? faulty.wallSeconds;
-		const speedup = ours.perSecond / builtIn.perSecond;
-		const n8nMemory: PeakMemory = mem.memory[n8nPid];
-		const goals = [
-			{ goal: "≥ 20× n8n's Twilio node", value: `${round(speedup)}×`, met: speedup >= 20 },
-			{ goal: 'within 1.25× of N·L/C', value: `${round(oursSeconds / bound, 2)}×`, met: oursSeconds / bound <= 1.25 },
-			{ goal: 'faults: 0 duplicated', value: String(faulty.exactlyOnce.duplicated), met: faulty.exactlyOnce.duplicated === 0 },
-			{ goal: 'faults: 0 missing', value: String(faulty.exactlyOnce.missing), met: faulty.exactlyOnce.missing === 0 },
-			{ goal: 'faults: ≤ 2× the clean time', value: `${round(faultySeconds / oursSeconds, 2)}×`, met: faultySeconds / oursSeconds <= 2 },
-			{ goal: `${COUNT} emails in ≤ 10 requests (batch)`, value: String(batch.requests), met: batch.requests <= 10 },
-			{ goal: 'trigger p50 ≤ 1.1× plain Webhook', value: `${round(trigger.ours.p50Ms / trigger.plain.p50Ms, 2)}×`, met: trigger.ours.p50Ms / trigger.plain.p50Ms <= 1.1 },
-			{ goal: `≤ 150 MB extra peak RSS, ${MEMORY_ITEMS} items`, value: `${n8nMemory.extraMb} MB`, met: n8nMemory.extraMb <= 150 },
-		];
+		const results: Record<string, unknown> = { takenAt: new Date().toISOString(), machine, latencyMs: LATENCY_MS, n8nEnv: N8N_ENV };
+		const goals: Section['goals'] = [];
+		const lines: string[] = [];
+		for (const name of ONLY ?? Object.keys(sections)) {
+			const section = sections[name];
+			if (!section) throw new Error(`unknown section "${name}"; sections: ${Object.keys(sections).join(', ')}`);
+			const r = await section();
+			results[name] = r.json;
+			goals.push(...r.goals);
+			lines.push('', ...r.lines);
+		}
+		const proxyCounts = proxy.counts();
+		results.goals = goals;
+		results.proxy = proxyCounts;
 
 		say(`n8n-nodes-comms bench, ${new Date().toISOString()}`);
 		say(`machine: ${machine}`);
 		say(`sandbox latency ${LATENCY_MS} ms per API request; our nodes at their defaults unless stated`);
-		say();
-		say(`SMS: ${COUNT} messages`);
-		describeSend("n8n's Twilio node (n8n-nodes-base, via the api.twilio.com proxy)", builtIn);
-		describeSend(`our Send SMS (Max Concurrent Requests ${DEFAULT_CONCURRENCY})`, ours);
-		say(`  ratio: ${round(speedup)}× n8n's node; bound N·L/C = ${COUNT} × ${LATENCY_MS} ms / ${DEFAULT_CONCURRENCY} = ${round(bound, 2)} s; ours is ${round(oursSeconds / bound, 2)}× the bound`);
-		say();
-		say(`SMS under faults: ${COUNT} messages, 30% 429 (Retry-After 1 s), 2% connection resets, 2% slow (+1 s)`);
-		describeSend('our Send SMS', faulty);
-		say(`  retries: ${faulty.retries}; faults injected: ${JSON.stringify(faulty.faultsInjected)}; ${round(faultySeconds / oursSeconds, 2)}× the clean time`);
-		say();
-		say(`Email: ${COUNT} emails`);
-		describeSend('batch mode (defaults)', batch);
-		describeSend('one by one (Max Concurrent Requests 10, no per-second cap)', single);
-		say(`  one by one at the default 2 requests/s would take about ${round(COUNT / 2 / 60)} min`);
-		say();
-		say(`Trigger: signed inbound SMS round trip, ${TRIGGER_REQUESTS} requests each, alternating, after 25 warm-up requests`);
-		say(`  our Twilio Comms Trigger (signature checked, retry memory): p50 ${trigger.ours.p50Ms} ms, p99 ${trigger.ours.p99Ms} ms, mean ${trigger.ours.meanMs} ms, ${trigger.ours.wrongAnswers} wrong answers`);
-		say(`  n8n's Webhook node, same TwiML (no checks):            p50 ${trigger.plain.p50Ms} ms, p99 ${trigger.plain.p99Ms} ms, mean ${trigger.plain.meanMs} ms, ${trigger.plain.wrongAnswers} wrong answers`);
-		say(`  p50 ratio: ${round(trigger.ours.p50Ms / trigger.plain.p50Ms, 2)}×`);
-		say();
-		say(`Memory: ${MEMORY_ITEMS} SMS items through our Send SMS`);
-		describeSend('our Send SMS', mem.result);
-		say(`  n8n process: ${n8nMemory.baselineMb} MB before, ${n8nMemory.peakMb} MB peak, ${n8nMemory.extraMb} MB extra`);
-		for (const pid of runnerPids) {
-			const m = mem.memory[pid];
-			say(`  n8n's task runner (Code nodes): ${m.baselineMb} MB before, ${m.peakMb} MB peak, ${m.extraMb} MB extra`);
-		}
+		say(`n8n settings: ${Object.keys(N8N_ENV).length ? JSON.stringify(N8N_ENV) : "n8n's defaults"}`);
+		for (const line of lines) say(line);
 		say();
 		say('Goals:');
 		for (const g of goals) say(`  ${g.met ? 'met    ' : 'NOT met'}  ${g.goal}: ${g.value}`);
-		const proxyCounts = proxy.counts();
 		say();
 		say(`proxy: ${proxyCounts.tunnels} tunnels to api.twilio.com, ${proxyCounts.forwarded} requests forwarded, ${proxyCounts.refused} other hosts refused; bench took ${round((Date.now() - started) / 1000, 0)} s`);
-
-		const results = {
-			takenAt: new Date().toISOString(),
-			machine,
-			latencyMs: LATENCY_MS,
-			sms: { builtIn, ours, speedup: round(speedup), boundSeconds: round(bound, 2), ratioToBound: round(oursSeconds / bound, 2) },
-			faults: { mix: FAULT_MIX, run: faulty, ratioToClean: round(faultySeconds / oursSeconds, 2) },
-			email: { batch, single },
-			trigger,
-			memory: { items: MEMORY_ITEMS, run: mem.result, n8n: n8nMemory, taskRunners: runnerPids.map((p) => mem.memory[p]) },
-			goals,
-			proxy: proxyCounts,
-		};
 		const dir = path.resolve(__dirname, '..', '..', 'bench', 'results');
 		mkdirSync(dir, { recursive: true });
 		const file = path.join(dir, 'bench.json');
