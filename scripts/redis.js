@@ -10,6 +10,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const { aptInstall } = require('./apt');
 
 const CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
 
@@ -21,15 +22,6 @@ function findRedis() {
 
 function log(msg) {
 	process.stderr.write(`[redis] ${msg}\n`);
-}
-
-/** apt-get as root, or through password-less sudo; anything else is for the user to do. */
-function aptGet(args) {
-	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	const [cmd, argv] = isRoot ? ['apt-get', args] : ['sudo', ['-n', 'apt-get', ...args]];
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'inherit'], env, timeout: 10 * 60_000 });
-	return r.status === 0;
 }
 
 /**
@@ -49,8 +41,7 @@ function ensureRedis() {
 	if (found) return found;
 	log("installing Debian's redis-server package for the queue-mode tests (once, about 10 s)");
 	const t0 = Date.now();
-	const install = ['install', '-y', '-q', '--no-install-recommends', 'redis-server'];
-	if (!aptGet(install) && !(aptGet(['update', '-q']) && aptGet(install))) {
+	if (!aptInstall('redis-server')) {
 		log('could not install redis-server (needs root or password-less sudo); the queue-mode tests will fail until `apt-get install redis-server` is run');
 		return undefined;
 	}

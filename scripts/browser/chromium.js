@@ -6,8 +6,8 @@
  *   node scripts/browser/chromium.js     install Chromium if missing, print its path
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const { aptInstall } = require('../apt');
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -21,22 +21,13 @@ function log(msg) {
 	process.stderr.write(`[chromium] ${msg}\n`);
 }
 
-/** apt-get as root, or through password-less sudo; anything else is for the user to do. */
-function aptGet(args) {
-	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	const [cmd, argv] = isRoot ? ['apt-get', args] : ['sudo', ['-n', 'apt-get', ...args]];
-	const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 15 * 60_000 });
-	return r.status === 0;
-}
-
 /** Returns Chromium's path, installing Debian's package first if needed; undefined if that is impossible here. */
 function ensureChromium() {
 	const found = findChromium();
 	if (found) return found;
 	log("installing Debian's chromium package for the editor tests (once, about 30 s)");
 	const t0 = Date.now();
-	const install = ['install', '-y', '-q', '--no-install-recommends', 'chromium'];
-	if (!aptGet(install) && !(aptGet(['update', '-q']) && aptGet(install))) {
+	if (!aptInstall('chromium')) {
 		log('could not install chromium (needs root or password-less sudo); the browser tests will fail until `apt-get install chromium` is run');
 		return undefined;
 	}

@@ -13,7 +13,7 @@ import { freePorts, HOST } from './ports';
 import { ensureN8nRuntime } from './provision';
 import { startRedis, type RedisServer } from './redis-server';
 import { startN8n, type N8nServer } from './server';
-import { setUpInstance, type InstanceSetup } from './stack';
+import { setUpInstance, timer, type InstanceSetup } from './stack';
 
 export interface QueueStackOptions {
 	/** Default 2. */
@@ -56,14 +56,7 @@ export function queueEnv(opts: { redis: RedisServer; mainUrl: string; webhookUrl
 export async function startQueueStack(opts: QueueStackOptions = {}): Promise<QueueStack> {
 	const log = opts.log ?? (() => undefined);
 	const timings: Record<string, number> = {};
-	const time = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-		const t0 = Date.now();
-		try {
-			return await fn();
-		} finally {
-			timings[name] = (Date.now() - t0) / 1000;
-		}
-	};
+	const time = timer(timings);
 	const runtime = await time('n8nRuntime', () => ensureN8nRuntime({ log }));
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-comms-queue-'));
 	let keepFolder = opts.keepUserFolder ?? false;

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { tailOf } from './exec';
 import { REPO_ROOT } from './paths';
 import { freePorts, HOST } from './ports';
-import { WATCHDOG } from './server';
+import { killGroupNow, stopGroup, WATCHDOG } from './server';
 
 export interface RedisServer {
 	host: string;
@@ -48,15 +48,6 @@ function ping(port: number): Promise<boolean> {
 	});
 }
 
-function groupAlive(pid: number): boolean {
-	try {
-		process.kill(-pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
 export async function startRedis(opts: { dir: string; readyTimeoutMs?: number; log?: (line: string) => void }): Promise<RedisServer> {
 	const bin = findRedisServer();
 	const [port] = await freePorts(1);
@@ -70,13 +61,7 @@ export async function startRedis(opts: { dir: string; readyTimeoutMs?: number; l
 	if (pid === undefined) throw new Error(`could not start ${bin}`);
 	let exited = false;
 	child.once('exit', () => (exited = true));
-	const kill = () => {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {
-			// already gone
-		}
-	};
+	const kill = killGroupNow(pid);
 	process.once('exit', kill);
 	let stopping: Promise<void> | null = null;
 	const server: RedisServer = {
@@ -86,11 +71,7 @@ export async function startRedis(opts: { dir: string; readyTimeoutMs?: number; l
 		stop: () =>
 			(stopping ??= (async () => {
 				process.removeListener('exit', kill);
-				if (!groupAlive(pid)) return;
-				process.kill(-pid, 'SIGTERM');
-				const deadline = Date.now() + 5_000;
-				while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
-				kill();
+				await stopGroup(pid, 5_000);
 			})()),
 	};
 	const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);

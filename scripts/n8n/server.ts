@@ -126,6 +126,26 @@ function groupAlive(pid: number): boolean {
 	}
 }
 
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		// already gone
+	}
+}
+
+/** SIGTERM to a watchdog's process group, SIGKILL after `graceMs`; resolves once the group is gone. */
+export async function stopGroup(pid: number, graceMs: number): Promise<void> {
+	if (!groupAlive(pid)) return;
+	signalGroup(pid, 'SIGTERM');
+	const deadline = Date.now() + graceMs;
+	while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+	if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+}
+
+/** A synchronous last resort for a process 'exit' handler, which cannot await: the group's SIGKILL. */
+export const killGroupNow = (pid: number) => () => signalGroup(pid, 'SIGKILL');
+
 export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 	const log = opts.log ?? (() => undefined);
 	const createdFolder = !opts.userFolder;
@@ -162,14 +182,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 			resolve();
 		}),
 	);
-	// A synchronous last resort: 'exit' handlers cannot await, but a signal to the group is enough.
-	const onExit = () => {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {
-			// already gone
-		}
-	};
+	const onExit = killGroupNow(pid);
 	process.once('exit', onExit);
 
 	let stopping: Promise<void> | null = null;
@@ -184,16 +197,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 		stop: () =>
 			(stopping ??= (async () => {
 				process.removeListener('exit', onExit);
-				if (groupAlive(pid)) {
-					try {
-						process.kill(-pid, 'SIGTERM');
-					} catch {
-						// gone meanwhile
-					}
-					const deadline = Date.now() + 10_000;
-					while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
-					if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
-				}
+				await stopGroup(pid, 10_000);
 				// Bounded, and without a timer left behind (jest waits for pending timers before exiting).
 				let timer: NodeJS.Timeout | undefined;
 				await Promise.race([exitPromise, new Promise<void>((r) => (timer = setTimeout(r, 2_000)))]);

@@ -119,6 +119,18 @@ export function resendCredentialData(sandboxUrl: string): Record<string, unknown
 	return { apiKey: RESEND_FULL_KEY.token, defaultFrom: RESEND_FROM, useCustomBaseUrl: true, baseUrl: sandboxUrl };
 }
 
+/** Runs steps, recording each one's seconds in `timings` under its name, whether it fails or not. */
+export function timer(timings: Record<string, number>) {
+	return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+		const t0 = Date.now();
+		try {
+			return await fn();
+		} finally {
+			timings[name] = (Date.now() - t0) / 1000;
+		}
+	};
+}
+
 export type InstanceSetup = Pick<Stack, 'rest' | 'owner' | 'credentials' | 'workflows'>;
 
 /** A fresh n8n made usable: owner (logged in), our package checked, sandbox credentials, examples imported and active. */
@@ -153,14 +165,7 @@ export async function setUpInstance(opts: {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 	const log = opts.log ?? (() => undefined);
 	const timings: Record<string, number> = {};
-	const time = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-		const t0 = Date.now();
-		try {
-			return await fn();
-		} finally {
-			timings[name] = (Date.now() - t0) / 1000;
-		}
-	};
+	const time = timer(timings);
 	// Taken ports fail now, not after minutes of installing.
 	if (opts.sandboxPort) await assertPortFree(opts.sandboxPort, 'sandbox', 'set SANDBOX_PORT or --sandbox-port to use another');
 	if (opts.n8nPort) await assertPortFree(opts.n8nPort, 'n8n editor', 'set N8N_PORT or --n8n-port to use another');
