@@ -14,7 +14,7 @@ import type { WebhookResult } from '../webhooks';
 import { formatAddress, parseAddress } from './addresses';
 import type { HeardVerb } from './calls-state';
 import { readCallTwiml } from './calls-twiml';
-import { deliveryCount, InboundError, inboundRequest } from './inbound';
+import { deliveryCount, InboundError, inboundRequest, redeliveryPause } from './inbound';
 
 export interface InboundCallInput {
 	from: string;
@@ -86,6 +86,7 @@ export async function simulateInboundCall(core: SandboxCore, input: InboundCallI
 	const token = randomUUID();
 	let answer: WebhookResult | undefined;
 	for (let i = 0; i < deliveries; i++) {
+		if (i > 0) await redeliveryPause();
 		const req = inboundRequest({ url: number.voiceUrl, method: number.voiceMethod }, params, account.authToken, token, input);
 		const r = await core.webhooks.deliver(req);
 		logDelivery(core, req, r, { kind: 'call-twiml', callSid, callStatus: 'ringing' });

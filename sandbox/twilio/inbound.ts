@@ -130,6 +130,15 @@ export function deliveryCount(requested: unknown): number {
 	return Math.min(10, Math.max(1, Math.floor(Number(requested ?? 1)) || 1));
 }
 
+/**
+ * Twilio retries a webhook only after an attempt failed or timed out, so a retry never lands
+ * milliseconds after an answered delivery. Back-to-back redeliveries would race the receiver's own
+ * bookkeeping (n8n writes a trigger's static data just after the answer) in a way Twilio never does.
+ */
+export const REDELIVERY_GAP_MS = 200;
+
+export const redeliveryPause = () => new Promise<void>((resolve) => setTimeout(resolve, REDELIVERY_GAP_MS));
+
 export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInput): Promise<InboundSmsResult> {
 	if (typeof input.from !== 'string' || typeof input.to !== 'string') throw new InboundError(400, '`from` and `to` are required strings');
 	const from = parseAddress(input.from);
@@ -206,7 +215,10 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		const token = randomUUID();
 		let answer = await deliver(target.url, target.method, token);
 		result.deliveries.push(answer.status);
-		for (let i = 1; i < deliveries; i++) result.deliveries.push((await deliver(target.url, target.method, token)).status);
+		for (let i = 1; i < deliveries; i++) {
+			await redeliveryPause();
+			result.deliveries.push((await deliver(target.url, target.method, token)).status);
+		}
 		if (!isDelivered(answer) && number.smsFallbackUrl) {
 			answer = await deliver(number.smsFallbackUrl, number.smsFallbackMethod, randomUUID());
 			result.url = number.smsFallbackUrl;
