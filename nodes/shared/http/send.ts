@@ -80,18 +80,30 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * A timeout that ends with the request. `AbortSignal.timeout()` cannot be cancelled: its timer, the
+ * signal's listeners and the item's async context stay alive for the whole timeout, about 7,000 of
+ * each at full speed in a heap snapshot of n8n sending 10,000 SMS.
+ */
+function timeoutSignal(ms: number): { signal: AbortSignal; clear(): void } {
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(new DOMException(`The request took longer than ${ms} ms`, 'TimeoutError')), ms);
+	return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
 export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpResponse> {
 	const settings = opts.retry ?? DEFAULT_RETRY;
 	for (let attempt = 1; ; attempt++) {
 		let outcome: AttemptOutcome;
 		let response: HttpResponse | undefined;
 		let failure: unknown;
+		const timeout = timeoutSignal(opts.timeoutMs);
 		try {
 			const res = await fetch(req.url, {
 				method: req.method,
 				headers: req.headers,
 				body: req.body,
-				signal: AbortSignal.timeout(opts.timeoutMs),
+				signal: timeout.signal,
 				redirect: 'manual',
 			});
 			const body = await res.text();
@@ -101,6 +113,8 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 			failure = error;
 			const code = errorCode(error);
 			outcome = { type: 'network', code, notSent: isNotSentCode(code) };
+		} finally {
+			timeout.clear();
 		}
 
 		if (response && opts.isFinal?.(response)) return response;
