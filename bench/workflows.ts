@@ -64,8 +64,7 @@ function sendWorkflow(name: string, path: string, sender: NodeJson): WorkflowJso
 	};
 }
 
-/** Each message's body names its run and item, so the sandbox can count every item's sends. */
-export const smsBody = (tag: string, n: number) => `Bench ${tag} #${n}`;
+/** Each message's body names its run and item (`Bench <tag> #<n>`), so the sandbox can count every item's sends. */
 const SMS_BODY_EXPRESSION = '=Bench {{ $json.tag }} #{{ $json.n }}';
 
 export function ourSmsWorkflow(path: string, options: Record<string, unknown> = {}): WorkflowJson {
@@ -85,7 +84,10 @@ export function builtInSmsWorkflow(path: string): WorkflowJson {
 	return sendWorkflow(`Bench: n8n's Twilio node (${path})`, path, sender);
 }
 
-export const emailSubject = (tag: string, n: number) => `Bench ${tag} #${n}`;
+/** The control for memory: the same pipeline with a node that does nothing. */
+export function noOpWorkflow(path: string): WorkflowJson {
+	return sendWorkflow(`Bench: No Operation (${path})`, path, node(SENDER_NODE, 'n8n-nodes-base.noOp', 1, 0, {}));
+}
 
 export function emailWorkflow(path: string, batch: boolean, options: Record<string, unknown> = {}): WorkflowJson {
 	const sender = node(SENDER_NODE, 'n8n-nodes-comms.sendEmail', 1, 0, {
