@@ -38,7 +38,7 @@ const TRIGGER_REQUESTS = arg('trigger-requests', 500);
 /** `--only trigger,faults`: just those sections (for tuning); the default runs them all. */
 /** n8n settings to try, e.g. how its expression engine changes the trigger figures. */
 const N8N_ENV = Object.fromEntries(
-	process.argv.flatMap((a, i) => (process.argv[i - 1] === '--n8n-env' ? [a.split('=', 2) as [string, string]] : [])),
+	process.argv.flatMap((a, i) => (process.argv[i - 1] === '--n8n-env' ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])),
 );
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
 /** The fault mix of the goals: 30% 429 (Retry-After 1 s), 2% connection resets, 2% slow responses (+1 s). */
@@ -363,16 +363,13 @@ async function main() {
 						...describeSend('our Send SMS', mem.result),
 						`  n8n process: ${n8nMemory.baselineMb} MB before, ${n8nMemory.peakMb} MB peak, ${n8nMemory.extraMb} MB extra`,
 						`  the same workflow with n8n's No Operation node instead of Send SMS: ${controlMemory.baselineMb} MB before, ${controlMemory.peakMb} MB peak, ${controlMemory.extraMb} MB extra (${round(control.result.wallSeconds, 2)} s)`,
-						`  so Send SMS itself: ${round(n8nMemory.extraMb - controlMemory.extraMb)} MB more than n8n's own handling of the items`,
+						`  difference: ${round(n8nMemory.extraMb - controlMemory.extraMb)} MB. Mostly garbage that V8 has not yet collected: with n8n's default heap limit it collects lazily over a 40 s run (the control ends in under a second); try --n8n-env NODE_OPTIONS=--max-old-space-size=700`,
 						...runnerPids.map((pid) => {
 							const m = mem.memory[pid];
 							return `  n8n's task runner (Code nodes): ${m.baselineMb} MB before, ${m.peakMb} MB peak, ${m.extraMb} MB extra`;
 						}),
 					],
-					goals: [
-						{ goal: `≤ 150 MB extra peak RSS, ${MEMORY_ITEMS} items (whole n8n process)`, value: `${n8nMemory.extraMb} MB`, met: n8nMemory.extraMb <= 150 },
-						{ goal: `≤ 150 MB extra peak RSS, ${MEMORY_ITEMS} items (Send SMS beyond n8n's own)`, value: `${round(n8nMemory.extraMb - controlMemory.extraMb)} MB`, met: n8nMemory.extraMb - controlMemory.extraMb <= 150 },
-					],
+					goals: [{ goal: `≤ 150 MB extra peak RSS, ${MEMORY_ITEMS} items (n8n process)`, value: `${n8nMemory.extraMb} MB`, met: n8nMemory.extraMb <= 150 }],
 					json: { items: MEMORY_ITEMS, run: mem.result, n8n: n8nMemory, noOpControl: controlMemory, taskRunners: runnerPids.map((p) => mem.memory[p]) },
 				};
 			},
