@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { listExecutions } from '../scripts/n8n/instance';
 import type { N8nRest } from '../scripts/n8n/rest';
 
 const MB = 2 ** 20;
@@ -74,9 +75,7 @@ interface RunData {
  * in its "flatted" form; the parser comes from the n8n install itself.
  */
 export async function nodeExecutionMs(rest: N8nRest, n8nDir: string, workflowId: string, nodeName: string): Promise<number | null> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const { data: list } = await rest.get<{ results: Array<{ id: string }> }>(`/rest/executions?filter=${filter}&limit=1`);
-	const id = list.results[0]?.id;
+	const id = (await listExecutions(rest, workflowId))[0]?.id;
 	if (!id) return null;
 	const { data: execution } = await rest.get<{ data: string }>(`/rest/executions/${id}`);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
