@@ -153,7 +153,30 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 
 /** Twilio's own timeout; nothing is kept dirty longer than that. */
 const ANSWER_WAIT_MS = 15_000;
-const TOUCH_EVERY_MS = 25;
+
+/**
+ * Every millisecond: the mark must land between the moment n8n builds the execution (which clears
+ * it) and the moment the execution ends, and for a workflow of one Set node that window can be
+ * shorter than 25 ms (at a 25 ms period a retried delivery started a second execution about once in
+ * a dozen e2e runs; at 1 s, every time).
+ */
+const TOUCH_EVERY_MS = 1;
+
+/** Static data of requests still waiting for their workflow's answer, re-marked by one shared timer. */
+const waiting = new Map<IDataObject, { res: ResponseLike; deadline: number }>();
+let toucher: ReturnType<typeof setInterval> | undefined;
+
+function touchWaiting(): void {
+	const now = Date.now();
+	for (const [staticData, { res, deadline }] of waiting) {
+		if (res.writableFinished === true || now > deadline) waiting.delete(staticData);
+		else staticData.touched = now;
+	}
+	if (waiting.size === 0) {
+		clearInterval(toucher);
+		toucher = undefined;
+	}
+}
 
 /**
  * When the workflow answers, n8n saves static data only if it is marked changed when the execution
@@ -161,12 +184,12 @@ const TOUCH_EVERY_MS = 25;
  * has gone out makes n8n save the retry memory with the execution. Bounded by Twilio's timeout.
  */
 function keepDirtyUntilAnswered(res: ResponseLike, staticData: IDataObject): void {
-	const started = Date.now();
-	const timer = setInterval(() => {
-		staticData.touched = Date.now();
-		if (res.writableFinished === true || Date.now() - started > ANSWER_WAIT_MS) clearInterval(timer);
-	}, TOUCH_EVERY_MS);
-	timer.unref?.();
-	res.once?.('finish', () => clearInterval(timer));
-	res.once?.('close', () => clearInterval(timer));
+	waiting.set(staticData, { res, deadline: Date.now() + ANSWER_WAIT_MS });
+	if (!toucher) {
+		toucher = setInterval(touchWaiting, TOUCH_EVERY_MS);
+		toucher.unref?.();
+	}
+	const done = () => waiting.delete(staticData);
+	res.once?.('finish', done);
+	res.once?.('close', done);
 }
