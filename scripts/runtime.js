@@ -86,8 +86,10 @@ function ensureDeps() {
 	const stampFile = path.join(ROOT, 'node_modules', '.comms-install-stamp');
 	const want = depsStamp();
 	if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === want) return;
-	log(`installing dependencies with Node ${NODE_VERSION}`);
-	must('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT, env: env24() });
+	log(`installing dependencies with Node ${NODE_VERSION} (npm ci: exactly what package-lock.json holds)`);
+	// `npm install` would rewrite the committed lockfile (npm adds other platforms' optional packages),
+	// so a fresh machine could get something CI never tested; ci installs the lock or fails.
+	must('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, env: env24() });
 	fs.writeFileSync(stampFile, want);
 }
 
