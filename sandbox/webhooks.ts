@@ -2,11 +2,14 @@
  * Outgoing webhooks (status callbacks, inbound SMS), signed like Twilio signs them. Uses node:http
  * with no keep-alive agent, and tracks every request so close() can abort them: a slow receiver must
  * never keep the sandbox (or jest) alive.
+ *
+ * Signed with the twilio SDK's own functions, never with the nodes' signature code: the trigger's
+ * verifier is what these webhooks test, so a shared bug must not be able to sign and accept alike.
  */
 import { randomUUID } from 'node:crypto';
 import http, { ClientRequest } from 'node:http';
 import https from 'node:https';
-import { bodySha256, sign } from '../nodes/shared/twilio/signature';
+import { getExpectedBodyHash, getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { encodeForm, FormParams } from './form';
 import type { HttpCallbackMethod } from './state';
 
@@ -66,12 +69,12 @@ export class WebhookClient {
 			if (qs) target += (target.includes('?') ? '&' : '?') + qs;
 		} else if (json) {
 			body = jsonBody(req.params);
-			target += `${target.includes('?') ? '&' : '?'}bodySHA256=${bodySha256(body)}`;
+			target += `${target.includes('?') ? '&' : '?'}bodySHA256=${getExpectedBodyHash(body)}`;
 		} else {
 			body = encodeForm(req.params);
 		}
 		const key = req.tamperSignature ? `${req.authToken}-forged` : req.authToken;
-		const signature = sign(key, target, req.method === 'GET' || json ? {} : req.params);
+		const signature = getExpectedTwilioSignature(key, target, req.method === 'GET' || json ? {} : req.params);
 		const base = { url: target, signature, idempotencyToken };
 		const fail = (error: string): WebhookResult => ({
 			...base,
