@@ -1,61 +1,60 @@
 /**
- * Twilio request signatures (X-Twilio-Signature).
- *
- * Twilio signs a webhook with base64(HMAC-SHA1(authToken, url + sorted form params as key+value)).
- * For JSON bodies the URL carries `bodySHA256` (hex SHA-256 of the raw body) and only the URL is
- * signed. `sign()` is exported so the sandbox and tests produce signatures the same way Twilio does.
+ * Twilio request signatures (X-Twilio-Signature), computed and checked by the twilio SDK's own
+ * webhook functions: they are Twilio's reference for the rule (URL, then the POST params sorted by
+ * key; for JSON bodies a `bodySHA256` query parameter and the URL alone), for the default-port and
+ * URL-encoding spellings proxies produce, and they compare in constant time. What stays here is the
+ * shape the trigger needs: a reason for each rejection, and never an exception.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+	getExpectedBodyHash,
+	getExpectedTwilioSignature,
+	validateBody,
+	validateRequest,
+} from 'twilio/lib/webhooks/webhooks';
 
 export type FormParams = Record<string, string | string[] | undefined>;
 
-/** The exact string Twilio feeds to HMAC: the URL, then every param sorted by key, key then value. */
-export function signingPayload(url: string, params: FormParams = {}): string {
-	let payload = url;
-	for (const key of Object.keys(params).sort()) {
-		const value = params[key];
-		if (value === undefined) continue;
-		// Repeated keys contribute each distinct value under the same key, sorted, as the SDK's
-		// validator computes it; the order the values arrive in does not matter.
-		for (const v of Array.isArray(value) ? [...new Set(value)].sort() : [value]) payload += key + v;
-	}
-	return payload;
+/** The SDK would sign an absent value as the text "undefined"; an absent param is simply not sent. */
+function present(params: FormParams): Record<string, string | string[]> {
+	const out: Record<string, string | string[]> = {};
+	for (const [key, value] of Object.entries(params)) if (value !== undefined) out[key] = value;
+	return out;
 }
 
+/** Twilio hashes the bytes it sent, which are UTF-8; decoding them as UTF-8 gives back the same text. */
+function bodyText(rawBody: string | Buffer): string {
+	return typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+}
+
+/** The signature Twilio would send for this request; for tests and anything that must sign like Twilio. */
 export function sign(authToken: string, url: string, params: FormParams = {}): string {
-	return createHmac('sha1', authToken).update(Buffer.from(signingPayload(url, params), 'utf8')).digest('base64');
+	return getExpectedTwilioSignature(authToken, url, present(params));
 }
 
 export function bodySha256(rawBody: string | Buffer): string {
-	return createHash('sha256').update(rawBody).digest('hex');
-}
-
-function safeEqual(a: string, b: string): boolean {
-	const ab = Buffer.from(a);
-	const bb = Buffer.from(b);
-	return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
-/**
- * Twilio signs the URL exactly as it requested it, but proxies may add or strip a default port.
- * Accept both spellings, as the official helpers do. Worked on the raw string, because `new URL()`
- * silently drops a default port and would hide which spelling arrived.
- */
-function urlVariants(url: string): string[] {
-	const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/i.exec(url);
-	if (!m) return [url];
-	const [, scheme, authority, rest] = m;
-	const defaultPort = scheme.toLowerCase() === 'https://' ? '443' : scheme.toLowerCase() === 'http://' ? '80' : undefined;
-	if (!defaultPort) return [url];
-	const port = /:(\d+)$/.exec(authority);
-	// Like the SDK's validator, any port may have been added by a proxy in front of n8n.
-	if (port) return [url, scheme + authority.slice(0, -port[0].length) + rest];
-	return [url, `${scheme}${authority}:${defaultPort}${rest}`];
+	return getExpectedBodyHash(bodyText(rawBody));
 }
 
 export type SignatureCheck =
 	| { valid: true }
 	| { valid: false; reason: 'missing-signature' | 'mismatch' | 'body-hash-mismatch' | 'no-auth-token' };
+
+function bodyHashOf(url: string): string | null {
+	try {
+		return new URL(url).searchParams.get('bodySHA256');
+	} catch {
+		return null;
+	}
+}
+
+/** validateRequest falls back to `new URL(url)`, which throws on a URL no one could have signed. */
+function signatureMatches(authToken: string, signature: string, url: string, params: Record<string, string | string[]>): boolean {
+	try {
+		return validateRequest(authToken, signature, url, params);
+	} catch {
+		return false;
+	}
+}
 
 /**
  * Checks a form-encoded webhook (`params` = the parsed POST body) or, when the URL carries
@@ -71,19 +70,13 @@ export function verifySignature(args: {
 	const { authToken, signature, url } = args;
 	if (!authToken) return { valid: false, reason: 'no-auth-token' };
 	if (!signature) return { valid: false, reason: 'missing-signature' };
-	let bodyHash: string | null = null;
-	try {
-		bodyHash = new URL(url).searchParams.get('bodySHA256');
-	} catch {
-		bodyHash = null;
-	}
+	const bodyHash = bodyHashOf(url);
 	if (bodyHash !== null) {
-		if (args.rawBody === undefined || !safeEqual(bodySha256(args.rawBody), bodyHash)) {
+		// The SDK's validateRequestWithBody answers one boolean; the trigger reports which half failed.
+		if (args.rawBody === undefined || !validateBody(bodyText(args.rawBody), bodyHash)) {
 			return { valid: false, reason: 'body-hash-mismatch' };
 		}
-		const ok = urlVariants(url).some((u) => safeEqual(sign(authToken, u), signature));
-		return ok ? { valid: true } : { valid: false, reason: 'mismatch' };
+		return signatureMatches(authToken, signature, url, {}) ? { valid: true } : { valid: false, reason: 'mismatch' };
 	}
-	const ok = urlVariants(url).some((u) => safeEqual(sign(authToken, u, args.params ?? {}), signature));
-	return ok ? { valid: true } : { valid: false, reason: 'mismatch' };
+	return signatureMatches(authToken, signature, url, present(args.params ?? {})) ? { valid: true } : { valid: false, reason: 'mismatch' };
 }
