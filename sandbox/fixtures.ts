@@ -44,6 +44,12 @@ export interface MessagingServiceFixture {
 	friendlyName: string;
 	/** Phone numbers (E.164) in the Messaging Service's sender pool. */
 	senderPool: string[];
+	/**
+	 * Who receives the pool's inbound messages: true defers to each number's own SmsUrl ("Defer to
+	 * sender's webhook"); false sends them to inboundRequestUrl, and a null URL drops them.
+	 */
+	useInboundWebhookOnNumber: boolean;
+	inboundRequestUrl: string | null;
 }
 
 export const FULL_ACCOUNT: AccountFixture = {
@@ -130,6 +136,29 @@ export const MESSAGING_SERVICE: MessagingServiceFixture = {
 	accountSid: FULL_ACCOUNT.sid,
 	friendlyName: 'Sandbox Notifications',
 	senderPool: [NUMBER_ALERTS.phoneNumber],
+	useInboundWebhookOnNumber: true,
+	inboundRequestUrl: null,
+};
+
+/**
+ * In a service that owns its numbers' inbound messages (the usual US A2P 10DLC set-up), with no
+ * Inbound Request URL yet: a text to it reaches nobody until someone points the service somewhere.
+ */
+export const NUMBER_CAMPAIGN: PhoneNumberFixture = {
+	sid: 'PN5a4db0c59e0000000000000000000006',
+	accountSid: FULL_ACCOUNT.sid,
+	phoneNumber: '+15555550103',
+	friendlyName: 'Sandbox Campaign',
+	capabilities: ALL_CAPABILITIES,
+};
+
+export const MESSAGING_SERVICE_CAMPAIGN: MessagingServiceFixture = {
+	sid: 'MG5a4db0c5360000000000000000000002',
+	accountSid: FULL_ACCOUNT.sid,
+	friendlyName: 'Sandbox A2P Campaign',
+	senderPool: [NUMBER_CAMPAIGN.phoneNumber],
+	useInboundWebhookOnNumber: false,
+	inboundRequestUrl: null,
 };
 
 export interface VerifyServiceFixture {
@@ -166,8 +195,9 @@ export const PHONE_NUMBERS: readonly PhoneNumberFixture[] = [
 	NUMBER_ALERTS,
 	NUMBER_VOICE_ONLY,
 	NUMBER_TRIAL,
+	NUMBER_CAMPAIGN,
 ];
-export const MESSAGING_SERVICES: readonly MessagingServiceFixture[] = [MESSAGING_SERVICE];
+export const MESSAGING_SERVICES: readonly MessagingServiceFixture[] = [MESSAGING_SERVICE, MESSAGING_SERVICE_CAMPAIGN];
 
 /** A recipient with no special behaviour: messages to it are delivered. */
 export const SAMPLE_RECIPIENT = '+15555550123';

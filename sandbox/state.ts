@@ -72,6 +72,8 @@ export interface MessagingServiceRecord {
 	senderPool: string[];
 	inboundRequestUrl: string | null;
 	inboundMethod: HttpCallbackMethod;
+	fallbackUrl: string | null;
+	fallbackMethod: HttpCallbackMethod;
 	statusCallback: string | null;
 	useInboundWebhookOnNumber: boolean;
 	validityPeriod: number;
@@ -342,10 +344,12 @@ export class SandboxStore implements SandboxStateView {
 				accountSid: s.accountSid,
 				friendlyName: s.friendlyName,
 				senderPool: [...s.senderPool],
-				inboundRequestUrl: null,
+				inboundRequestUrl: s.inboundRequestUrl,
 				inboundMethod: 'POST',
+				fallbackUrl: null,
+				fallbackMethod: 'POST',
 				statusCallback: null,
-				useInboundWebhookOnNumber: true,
+				useInboundWebhookOnNumber: s.useInboundWebhookOnNumber,
 				validityPeriod: 36000,
 				dateCreated: FIXTURE_DATE,
 				dateUpdated: FIXTURE_DATE,

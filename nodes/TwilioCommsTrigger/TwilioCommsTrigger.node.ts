@@ -1,6 +1,6 @@
 import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
-import { searchPhoneNumbers } from '../shared/twilio/listSearch';
+import { searchMessagingServices, searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { twilioCredentials } from '../shared/twilio/node';
 import { triggerProperties, webhookDescriptions } from './description';
 import { checkExists, create, remove } from './hooks';
@@ -25,7 +25,7 @@ export class TwilioCommsTrigger implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchPhoneNumbers },
+		listSearch: { searchPhoneNumbers, searchMessagingServices },
 		credentialTest: { twilioApiTest },
 	};
 

@@ -3,11 +3,11 @@
  * settings, so the webhook's response mode is an expression over them (see `workflowReplyMode`).
  */
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
-import { bySidMode, fromNumberField } from '../shared/twilio/fields';
+import { bySidMode, fromNumberField, messagingServiceField } from '../shared/twilio/fields';
 import { voiceFields } from '../shared/twilio/voices';
 
 export const EVENT_OPTIONS = [
-	{ name: 'Incoming SMS/MMS', value: 'incomingSms', description: 'Someone texts the number (SmsUrl)' },
+	{ name: 'Incoming SMS/MMS', value: 'incomingSms', description: "Someone texts the number (its SmsUrl, or its Messaging Service's Inbound Request URL)" },
 	{ name: 'Incoming Call', value: 'incomingCall', description: 'Someone calls the number (VoiceUrl)' },
 	{ name: 'Message Status', value: 'messageStatus', description: 'Status callbacks of messages sent with this URL as Status Callback' },
 	{ name: 'Call Status', value: 'callStatus', description: 'Call status callbacks, and the digits of a Voice Message acknowledgement (&lt;Gather&gt;)' },
@@ -49,6 +49,16 @@ export function workflowReplyMode(p: { events: string[]; smsReply?: string; voic
 	return p.workflowReplyFrom === 'respondNode' ? 'responseNode' : 'lastNode';
 }
 
+function phoneNumberField(p: Pick<INodeProperties, 'description' | 'displayOptions'>): INodeProperties {
+	return fromNumberField({
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		required: true,
+		...p,
+		modes: [...(fromNumberField().modes ?? []), bySidMode('PN', 'phone number')],
+	});
+}
+
 const showFor = (events: string[], extra: Record<string, unknown[]> = {}) => ({ show: { events, ...extra } });
 
 export const triggerProperties: INodeProperties[] = [
@@ -71,31 +81,59 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'automatic',
 	},
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		options: [
+			{ name: 'Phone Number', value: 'phoneNumber', description: "One number's SMS and/or voice webhook" },
+			{
+				name: 'Messaging Service',
+				value: 'messagingService',
+				description: "The service's Inbound Request URL: messages to every number in it (the usual US A2P 10DLC set-up)",
+			},
+		],
+		default: 'phoneNumber',
+		displayOptions: { show: { setupMode: ['automatic'] } },
+		description: 'What the trigger takes over while active. Calls always come through a phone number: a Messaging Service routes only messages.',
+	},
 	// The same list as every From field, plus a SID: the number is what the trigger configures, not a sender.
-	fromNumberField({
-		displayName: 'Phone Number',
-		name: 'phoneNumber',
-		required: true,
+	phoneNumberField({
 		description: 'The number whose "A message comes in" and/or "A call comes in" webhook this trigger takes over while active',
-		displayOptions: { show: { setupMode: ['automatic'], events: ['incomingSms', 'incomingCall'] } },
-		modes: [...(fromNumberField().modes ?? []), bySidMode('PN', 'phone number')],
+		displayOptions: { show: { setupMode: ['automatic'], source: ['phoneNumber'], events: ['incomingSms', 'incomingCall'] } },
+	}),
+	// The same parameter for a service source, shown only for calls, which a service never routes.
+	phoneNumberField({
+		description: 'The number whose "A call comes in" webhook this trigger takes over while active. A Messaging Service routes only messages, so calls need a number.',
+		displayOptions: { show: { setupMode: ['automatic'], source: ['messagingService'], events: ['incomingCall'] } },
 	}),
 	{
-		displayName:
-			'Copy the Production URL above into your Twilio number\'s "A message comes in" or "A call comes in" field (HTTP POST), or into the Status Callback option of Send SMS, Voice Message or Outbound Call. Behind a proxy or tunnel, set Options > Public URL.',
-		name: 'manualNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { setupMode: ['manual'] } },
+		displayName: 'If the Number Is in a Messaging Service',
+		name: 'numberInService',
+		type: 'options',
+		options: [
+			{
+				name: 'Stop With an Error',
+				value: 'fail',
+				description: 'Activation fails and says what to change, unless the service defers to the number\'s own webhook',
+			},
+			{
+				name: "Use the Service's Inbound URL",
+				value: 'useServiceUrl',
+				description: "While active, point the service's Inbound Request URL here: the trigger receives the messages of every number in that service",
+			},
+		],
+		default: 'fail',
+		displayOptions: { show: { setupMode: ['automatic'], source: ['phoneNumber'], events: ['incomingSms'] } },
+		description:
+			"Twilio sends the messages of a number in a Messaging Service to the service's Inbound Request URL, not to the number's own webhook, unless the service is set to \"Defer to sender's webhook\". Changing the service affects all its numbers, so it is done only when chosen here.",
 	},
-	{
-		displayName:
-			'Status callbacks are per message or call: put this node\'s Production URL into the Status Callback option of Send SMS, Voice Message or Outbound Call (or the Gather action of an acknowledgement).',
-		name: 'statusNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { setupMode: ['automatic'], events: ['messageStatus', 'callStatus'] } },
-	},
+	messagingServiceField({
+		required: true,
+		description:
+			"Its Inbound Request URL (and, with Message Status, its Status Callback) point here while active and are restored on deactivation. Every number in the service delivers its messages here, whatever the number's own webhook says.",
+		displayOptions: { show: { setupMode: ['automatic'], source: ['messagingService'], events: ['incomingSms', 'messageStatus'] } },
+	}),
 	{
 		displayName: 'SMS Reply',
 		name: 'smsReply',

@@ -47,6 +47,43 @@ interface HookSetup {
 	staticData: IDataObject;
 }
 
+/** Where the trigger takes inbound messages from: the number's own webhook, or a Messaging Service's. */
+export type TriggerSource = 'phoneNumber' | 'messagingService';
+
+const SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
+
+function locatorValue(ctx: IHookFunctions, name: string): string {
+	return String(ctx.getNodeParameter(name, '', { extractValue: true }) ?? '').trim();
+}
+
+/** What activation must point at the trigger, from the node's settings; undefined when nothing is automatic. */
+function wantedFrom(ctx: IHookFunctions, twilio: TwilioContext): Wanted | undefined {
+	if (ctx.getNodeParameter('setupMode', 'automatic') !== 'automatic') return undefined;
+	const events = ctx.getNodeParameter('events', []) as TriggerEvent[];
+	const sms = events.includes('incomingSms');
+	const voice = events.includes('incomingCall');
+	const source = ctx.getNodeParameter('source', 'phoneNumber') as TriggerSource;
+	const status = source === 'messagingService' && events.includes('messageStatus');
+	if (!sms && !voice && !status) return undefined;
+	const fail = (message: string) => new NodeOperationError(ctx.getNode(), message);
+	const number = sms || voice ? locatorValue(ctx, 'phoneNumber') : '';
+	const publicUrl = String((ctx.getNodeParameter('options', {}) as IDataObject).publicUrl ?? '').trim() || undefined;
+	const url = () => guard(ctx, twilio, () => publicWebhookUrl(ctx.getNodeWebhookUrl('default') ?? '', publicUrl, twilio.credentials.baseUrl === undefined));
+	if (source === 'messagingService') {
+		if (voice && !number) {
+			throw fail(`Incoming calls need a phone number: a Messaging Service routes only messages, and Twilio always sends a call to the number's own "A call comes in" webhook. Choose the Phone Number for calls, or remove the Incoming Call event.`);
+		}
+		const service = sms || status ? locatorValue(ctx, 'messagingService') : '';
+		if ((sms || status) && !SERVICE_SID.test(service)) {
+			throw fail(service ? `"${service}" is not a Messaging Service SID (MG followed by 32 hex characters)` : 'Choose the Messaging Service whose incoming messages the trigger should receive, or switch Webhook Set-Up to Manual');
+		}
+		return { url: url(), number: voice ? number : undefined, sms: false, voice, service: service ? { sid: service, inbound: sms, statusCallback: status } : undefined };
+	}
+	if (!number) throw fail('Choose the phone number whose webhooks the trigger should set, or switch Webhook Set-Up to Manual');
+	const takeOverService = ctx.getNodeParameter('numberInService', 'fail') === 'useServiceUrl';
+	return { url: url(), number, sms, voice, takeOverService };
+}
+
 async function prepare(ctx: IHookFunctions): Promise<HookSetup> {
 	const twilio = await loadTwilio(ctx);
 	if (!signingToken(twilio.credentials)) {
@@ -56,15 +93,7 @@ async function prepare(ctx: IHookFunctions): Promise<HookSetup> {
 		});
 	}
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
-	const events = ctx.getNodeParameter('events', []) as TriggerEvent[];
-	const sms = events.includes('incomingSms');
-	const voice = events.includes('incomingCall');
-	if (ctx.getNodeParameter('setupMode', 'automatic') !== 'automatic' || (!sms && !voice)) return { twilio, staticData };
-	const number = String(ctx.getNodeParameter('phoneNumber', '', { extractValue: true }) ?? '').trim();
-	if (!number) throw new NodeOperationError(ctx.getNode(), 'Choose the phone number whose webhooks the trigger should set, or switch Webhook Set-Up to Manual');
-	const publicUrl = String((ctx.getNodeParameter('options', {}) as IDataObject).publicUrl ?? '').trim() || undefined;
-	const url = guard(ctx, twilio, () => publicWebhookUrl(ctx.getNodeWebhookUrl('default') ?? '', publicUrl, twilio.credentials.baseUrl === undefined));
-	return { twilio, staticData, wanted: { number, url, sms, voice } };
+	return { twilio, staticData, wanted: wantedFrom(ctx, twilio) };
 }
 
 function guard<T>(ctx: IHookFunctions, twilio: TwilioContext, fn: () => T): T {
@@ -78,9 +107,9 @@ function guard<T>(ctx: IHookFunctions, twilio: TwilioContext, fn: () => T): T {
 function setupError(ctx: IHookFunctions, twilio: TwilioContext, e: unknown): NodeOperationError {
 	if (e instanceof NodeOperationError) return e;
 	const rest = asTwilioRestError(e);
-	const message = e instanceof SetupError ? e.message : rest ? `Twilio refused to configure the number: ${rest.message} (code ${rest.code})` : (e as Error).message;
+	const message = e instanceof SetupError ? e.message : rest ? `Twilio refused the webhook set-up: ${rest.message} (code ${rest.code})` : (e as Error).message;
 	return new NodeOperationError(ctx.getNode(), redact(message, twilio.secrets), {
-		description: e instanceof SetupError ? undefined : 'The number was left as it was.',
+		description: e instanceof SetupError ? undefined : 'The number and the Messaging Service were left as they were.',
 	});
 }
 
@@ -94,7 +123,7 @@ async function run<T>(ctx: IHookFunctions, twilio: TwilioContext, fn: () => Prom
 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const { twilio, wanted, staticData } = await prepare(this);
-	// Manual set-up and status-only triggers have nothing on the number to create.
+	// Manual set-up and number triggers with only status events have nothing to create.
 	if (!wanted) return true;
 	return run(this, twilio, () => webhookExists(twilioNumbersApi(twilio.client), staticData, wanted));
 }

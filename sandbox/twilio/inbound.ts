@@ -9,12 +9,13 @@ import { FormParams, toFormParams } from '../form';
 import { newSid } from '../ids';
 import { randomUUID } from 'node:crypto';
 import { countSegments } from '../segments';
-import type { AccountRecord, HttpCallbackMethod, IncomingNumberRecord, MessageRecord } from '../state';
+import type { AccountRecord, HttpCallbackMethod, IncomingNumberRecord, MessageRecord, MessagingServiceRecord, SandboxStateView } from '../state';
 import { isDelivered, logDelivery } from '../webhook-log';
 import type { WebhookRequest, WebhookResult } from '../webhooks';
 import { Address, formatAddress, parseAddress } from './addresses';
 import { guessContentType, newOutboundMessage, optOutKey } from './message-create';
 import { startDelivery } from './message-lifecycle';
+import { serviceOfNumber } from './messaging-services';
 import { renderMessage } from './messages';
 import { isCallbackUrl } from './numbers';
 import { parseMessagingTwiml } from './twiml';
@@ -45,6 +46,10 @@ export interface InboundSmsResult {
 	replies: ReturnType<typeof renderMessage>[];
 	/** HTTP status of every delivery to the SmsUrl, first to last (retries included). */
 	deliveries: Array<number | null>;
+	/** The number's Messaging Service owns inbound and has no Inbound Request URL: Twilio drops the message unlogged. */
+	dropped: boolean;
+	/** The Messaging Service the number belongs to, if any. */
+	messagingServiceSid: string | null;
 }
 
 /** Raised for bad admin input; the admin route turns it into a 4xx JSON answer. */
@@ -61,18 +66,42 @@ export class InboundError extends Error {
 const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
 const OPT_IN = new Set(['START', 'YES', 'UNSTOP']);
 
-function webhookTarget(core: SandboxCore, number: IncomingNumberRecord): { url: string; method: HttpCallbackMethod } | null {
-	for (const s of core.store.messagingServices.values()) {
-		if (s.senderPool.includes(number.phoneNumber) && !s.useInboundWebhookOnNumber && s.inboundRequestUrl) {
-			return { url: s.inboundRequestUrl, method: s.inboundMethod };
-		}
-	}
-	return number.smsUrl ? { url: number.smsUrl, method: number.smsMethod } : null;
+interface InboundRoute {
+	target: { url: string; method: HttpCallbackMethod } | null;
+	fallback: { url: string; method: HttpCallbackMethod } | null;
+	/** Why nothing was called, for the admin answer and the inbound log. */
+	reason: string | null;
+	/** Twilio neither logs nor keeps a message its service drops. */
+	dropped: boolean;
 }
 
-function serviceSidOf(core: SandboxCore, number: IncomingNumberRecord): string | undefined {
-	for (const s of core.store.messagingServices.values()) if (s.senderPool.includes(number.phoneNumber)) return s.sid;
-	return undefined;
+/**
+ * Twilio's documented routing (Messaging v1 Service resource, twilio_messaging_v1.json): a number in
+ * a Messaging Service has its inbound messages sent to the service's inbound_request_url (and its
+ * fallback_url on error), unless use_inbound_webhook_on_number defers to the number's own SmsUrl.
+ * With that URL null, "receiving inbound messages is disabled": the message is dropped unlogged.
+ */
+export function inboundRoute(store: SandboxStateView, number: IncomingNumberRecord): InboundRoute & { service: MessagingServiceRecord | undefined } {
+	const service = serviceOfNumber(store, number);
+	const orNull = (url: string | null, method: HttpCallbackMethod) => (url ? { url, method } : null);
+	if (service && !service.useInboundWebhookOnNumber) {
+		const target = orNull(service.inboundRequestUrl, service.inboundMethod);
+		return {
+			service,
+			target,
+			fallback: orNull(service.fallbackUrl, service.fallbackMethod),
+			reason: target ? null : `${number.phoneNumber} is in Messaging Service ${service.sid}, whose Inbound Request URL is empty: the message is dropped`,
+			dropped: !target,
+		};
+	}
+	const target = orNull(number.smsUrl, number.smsMethod);
+	return {
+		service,
+		target,
+		fallback: orNull(number.smsFallbackUrl, number.smsFallbackMethod),
+		reason: target ? null : `${number.phoneNumber} has no SmsUrl configured`,
+		dropped: false,
+	};
 }
 
 function inboundParams(m: MessageRecord, from: Address, serviceSid: string | undefined): FormParams {
@@ -153,6 +182,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 	const account: AccountRecord | undefined = number && core.store.accounts.get(number.accountSid);
 	if (!number || !account) throw new InboundError(404, `no incoming phone number ${to.number} in the sandbox`);
 
+	const route = inboundRoute(core.store, number);
 	const now = new Date();
 	const seg = countSegments(body);
 	const inbound: MessageRecord = {
@@ -163,7 +193,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		from: formatAddress(from),
 		body,
 		media: mediaUrls.map((url) => ({ sid: newSid('ME'), url, contentType: guessContentType(url) })),
-		messagingServiceSid: serviceSidOf(core, number) ?? null,
+		messagingServiceSid: route.service?.sid ?? null,
 		status: 'received',
 		errorCode: null,
 		errorMessage: null,
@@ -181,7 +211,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		dateUpdated: now,
 		dateSent: now,
 	};
-	core.store.addMessage(inbound);
+	if (!route.dropped) core.store.addMessage(inbound);
 	core.stats.inbound();
 
 	const keyword = body.trim().toUpperCase();
@@ -190,7 +220,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 	if (OPT_IN.has(keyword)) core.store.optOuts.delete(optKey);
 
 	const params = inboundParams(inbound, from, inbound.messagingServiceSid ?? undefined);
-	const target = webhookTarget(core, number);
+	const { target, fallback } = route;
 	const result: InboundSmsResult = {
 		messageSid: inbound.sid,
 		url: target?.url ?? null,
@@ -199,9 +229,11 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		contentType: null,
 		twiml: null,
 		twimlError: null,
-		error: target ? null : `${number.phoneNumber} has no SmsUrl configured`,
+		error: route.reason,
 		replies: [],
 		deliveries: [],
+		dropped: route.dropped,
+		messagingServiceSid: route.service?.sid ?? null,
 	};
 
 	const deliver = async (url: string, method: HttpCallbackMethod, token: string): Promise<WebhookResult> => {
@@ -219,10 +251,10 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 			await redeliveryPause();
 			result.deliveries.push((await deliver(target.url, target.method, token)).status);
 		}
-		if (!isDelivered(answer) && number.smsFallbackUrl) {
-			answer = await deliver(number.smsFallbackUrl, number.smsFallbackMethod, randomUUID());
-			result.url = number.smsFallbackUrl;
-			result.method = number.smsFallbackMethod;
+		if (!isDelivered(answer) && fallback) {
+			answer = await deliver(fallback.url, fallback.method, randomUUID());
+			result.url = fallback.url;
+			result.method = fallback.method;
 		}
 		result.status = answer.status;
 		result.contentType = answer.contentType;

@@ -21,6 +21,12 @@ function fakeApi(initial: Partial<NumberConfig> = {}) {
 			Object.assign(number, patch);
 			return { ...number };
 		},
+		// A number in no Messaging Service: its own webhooks decide (trigger.services.test.ts covers services).
+		serviceOf: async () => undefined,
+		fetchService: async () => undefined,
+		updateService: async () => {
+			throw new Error('no service here');
+		},
 	};
 	return { api, number, updates };
 }
