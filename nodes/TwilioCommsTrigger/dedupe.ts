@@ -28,3 +28,8 @@ export function seenBefore(staticData: IDataObject, key: string, now = Date.now(
 	staticData.seen = fresh.slice(-DEDUPE_MAX_ENTRIES);
 	return false;
 }
+
+/** Marks static data as changed without changing what it remembers, so n8n saves it. */
+export function markChanged(staticData: IDataObject): void {
+	staticData.seen = seenList(staticData);
+}

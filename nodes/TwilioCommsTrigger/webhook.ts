@@ -5,7 +5,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { readTwilioCredentials, TWILIO_CREDENTIAL } from '../shared/twilio/client';
 import { emptyTwiml, messagingReplyTwiml, voiceReplyTwiml } from '../shared/twilio/twiml';
-import { seenBefore } from './dedupe';
+import { markChanged, seenBefore } from './dedupe';
 import { classify, dedupeKey, EVENT_LABELS, toOutput, type TriggerEvent } from './events';
 import { signingToken } from './hooks';
 import { expectedUrl, verifyRequest, type Rejection } from './verify';
@@ -34,6 +34,8 @@ type ResponseLike = {
 	writeHead(status: number, headers: Record<string, string>): unknown;
 	end(body?: string): unknown;
 	once?(event: 'finish' | 'close', listener: () => void): unknown;
+	setHeader?(name: string, value: string): unknown;
+	send?(body?: unknown): unknown;
 };
 
 function send(res: ResponseLike, status: number, contentType: string, body: string): void {
@@ -133,7 +135,9 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	const answer = answerFor(ctx, event);
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
 	const token = header(req.headers, 'i-twilio-idempotency-token');
-	if (options.ignoreRetries !== false && seenBefore(staticData, dedupeKey(event, params, token))) {
+	const key = dedupeKey(event, params, token);
+	// isPending first: seenBefore also remembers the key, which must happen once per delivery.
+	if (options.ignoreRetries !== false && (isPending(key) || seenBefore(staticData, key))) {
 		// The first delivery's workflow owns the answer; a retried one gets the same fixed answer or none.
 		send(res, 200, 'text/xml; charset=utf-8', answer.kind === 'twiml' ? answer.twiml : emptyTwiml());
 		return { noWebhookResponse: true };
@@ -141,55 +145,71 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 
 	const workflowData = [ctx.helpers.returnJsonArray([toOutput(event, params)])];
 	if (answer.kind === 'workflow') {
-		keepDirtyUntilAnswered(res, staticData);
+		awaitWorkflowAnswer(res, staticData, key, event, options.workflowReplyFrom === 'respondNode');
 		return { workflowData };
 	}
 	// Answered here, with noWebhookResponse: n8n then saves static data (the retry memory) before it
-	// starts the execution. Returning webhookResponse instead would lose it: n8n 2.40 builds the
-	// execution's Workflow over the same static data first, which clears its "changed" flag.
+	// starts the execution (LiveWebhooks' response callback). Returning webhookResponse instead would
+	// lose it: n8n 2.x builds the execution's Workflow over the same static data first, which clears
+	// its "changed" mark. test/e2e/trigger-retry-memory.test.ts fails if n8n stops saving it first.
 	send(res, 200, 'text/xml; charset=utf-8', answer.twiml);
 	return { workflowData, noWebhookResponse: true };
 }
 
-/** Twilio's own timeout; nothing is kept dirty longer than that. */
+/** Twilio's own read timeout; a delivery still unanswered after that has been given up by Twilio. */
 const ANSWER_WAIT_MS = 15_000;
+const PENDING_MAX = 1_000;
 
 /**
- * Every millisecond: the mark must land between the moment n8n builds the execution (which clears
- * it) and the moment the execution ends, and for a workflow of one Set node that window can be
- * shorter than 25 ms (at a 25 ms period a retried delivery started a second execution about once in
- * a dozen e2e runs; at 1 s, every time).
+ * Deliveries whose workflow is still working on the answer, in this process. n8n saves the retry
+ * memory only when that answer goes out, so a retry arriving meanwhile (Twilio read-timed out on a
+ * slow workflow) would not find it in static data. Entries expire with Twilio's timeout; nothing runs
+ * on a timer.
  */
-const TOUCH_EVERY_MS = 1;
+const pending = new Map<string, number>();
 
-/** Static data of requests still waiting for their workflow's answer, re-marked by one shared timer. */
-const waiting = new Map<IDataObject, { res: ResponseLike; deadline: number }>();
-let toucher: ReturnType<typeof setInterval> | undefined;
-
-function touchWaiting(): void {
-	const now = Date.now();
-	for (const [staticData, { res, deadline }] of waiting) {
-		if (res.writableFinished === true || now > deadline) waiting.delete(staticData);
-		else staticData.touched = now;
+function isPending(key: string, now = Date.now()): boolean {
+	for (const [k, deadline] of pending) {
+		// Insertion order is deadline order, so expired entries are all at the front.
+		if (deadline > now) break;
+		pending.delete(k);
 	}
-	if (waiting.size === 0) {
-		clearInterval(toucher);
-		toucher = undefined;
-	}
+	return pending.has(key);
 }
 
 /**
- * When the workflow answers, n8n saves static data only if it is marked changed when the execution
- * ends, but creating the execution clears the mark. Re-marking it (a timestamp) until the answer
- * has gone out makes n8n save the retry memory with the execution. Bounded by Twilio's timeout.
+ * Re-marks the retry memory as changed once n8n has created the execution, so that n8n saves it
+ * with the workflow's answer. n8n 2.x resets the mark when it builds the execution's Workflow over
+ * this static data (WorkflowRunner.establishContextForPersistence), in the same tick as webhook()
+ * returns, before any I/O; setImmediate runs after that and long before any execution can end
+ * (creating one takes database writes). n8n 1.x never resets the mark and this is harmless there.
+ * The e2e test "workflow answer, retry on another process" fails if this ordering changes.
  */
-function keepDirtyUntilAnswered(res: ResponseLike, staticData: IDataObject): void {
-	waiting.set(staticData, { res, deadline: Date.now() + ANSWER_WAIT_MS });
-	if (!toucher) {
-		toucher = setInterval(touchWaiting, TOUCH_EVERY_MS);
-		toucher.unref?.();
-	}
-	const done = () => waiting.delete(staticData);
+function awaitWorkflowAnswer(res: ResponseLike, staticData: IDataObject, key: string, event: TriggerEvent, fromRespondNode: boolean): void {
+	pending.set(key, Date.now() + ANSWER_WAIT_MS);
+	if (pending.size > PENDING_MAX) pending.delete(pending.keys().next().value as string);
+	setImmediate(() => markChanged(staticData));
+	const done = () => pending.delete(key);
 	res.once?.('finish', done);
 	res.once?.('close', done);
+	if (!fromRespondNode) answerWithEventContentType(res, event);
+}
+
+/**
+ * n8n gives one content type per node, but a trigger that answers both SMS and calls from the
+ * workflow needs one per event: a call's answer must be TwiML, and Twilio sends a plain-text answer
+ * to a message as the reply itself (TwiML, if the workflow wrote TwiML). With a Respond to Webhook
+ * node the workflow sets its own headers and this stays out of the way.
+ */
+function answerWithEventContentType(res: ResponseLike, event: TriggerEvent): void {
+	const original = res.send;
+	if (typeof original !== 'function') return;
+	res.send = function (this: ResponseLike, body?: unknown) {
+		const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
+		if (text !== undefined && !res.headersSent) {
+			const twiml = event === 'incomingCall' || /^\s*</.test(text);
+			res.setHeader?.('content-type', twiml ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8');
+		}
+		return original.call(this, body);
+	};
 }

@@ -83,6 +83,18 @@ function harness(opts: {
 	return { ctx, sent, staticData, warnings, finish: () => res.listeners.forEach((fn) => fn()) };
 }
 
+/** Static data that counts property sets, the way n8n's observable object notices changes. */
+function observed(): { data: IDataObject; sets: number } {
+	const box = { data: {} as IDataObject, sets: 0 };
+	box.data = new Proxy({} as IDataObject, {
+		set(target, name, value) {
+			box.sets++;
+			return Reflect.set(target, name, value);
+		},
+	});
+	return box;
+}
+
 /** A form POST signed the way Twilio signs it. */
 function signedForm(params: Record<string, string>, url = URL_, token = TOKEN, extraHeaders: Record<string, string> = {}) {
 	const raw = new URLSearchParams(params).toString();
@@ -129,22 +141,62 @@ describe('Twilio Trigger webhook()', () => {
 		expect(out.workflowData).toHaveLength(1);
 	});
 
-	it('leaves the answer to the workflow when the reply comes from it', async () => {
-		const h = harness({ request: signedForm(SMS), params: { smsReply: 'workflow' } });
-		const out = await handleWebhook(h.ctx);
-		expect(out.webhookResponse).toBeUndefined();
-		expect(out.noWebhookResponse).toBeUndefined();
-		expect(out.workflowData).toHaveLength(1);
-		expect(h.sent).toEqual([]);
-		// The retry memory stays marked as changed until the workflow's answer has gone out.
-		await new Promise((r) => setTimeout(r, 80));
-		const touched = h.staticData.touched;
-		expect(typeof touched).toBe('number');
-		h.finish();
-		const last = h.staticData.touched;
-		await new Promise((r) => setTimeout(r, 80));
-		expect(h.staticData.touched).toBe(last);
-		expect(h.staticData.seen).toHaveLength(1);
+	it('leaves the answer to the workflow, re-marks the retry memory once after this tick, and runs no timer', async () => {
+		jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+		try {
+			const staticData = observed();
+			const h = harness({ request: signedForm(SMS), params: { smsReply: 'workflow' }, staticData: staticData.data });
+			const out = await handleWebhook(h.ctx);
+			expect(out.webhookResponse).toBeUndefined();
+			expect(out.noWebhookResponse).toBeUndefined();
+			expect(out.workflowData).toHaveLength(1);
+			expect(h.sent).toEqual([]);
+			expect(staticData.sets).toBe(1);
+			// What n8n 2.x does when it builds the execution's Workflow: the mark is reset in this tick.
+			staticData.sets = 0;
+			await new Promise((r) => setImmediate(r));
+			expect(staticData.sets).toBe(1);
+			expect(h.staticData.seen).toHaveLength(1);
+			expect(jest.getTimerCount()).toBe(0);
+			// The answer went out: this delivery is no longer pending, so later tests may reuse its SID.
+			h.finish();
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
+	it('recognises a retry of a delivery whose workflow is still answering, in this process', async () => {
+		const retried = { ...SMS, MessageSid: 'SM' + '5'.repeat(32) };
+		const token = { 'i-twilio-idempotency-token': 'pending-retry-1' };
+		const first = harness({ request: signedForm(retried, URL_, TOKEN, token), params: { smsReply: 'workflow' } });
+		expect((await handleWebhook(first.ctx)).workflowData).toHaveLength(1);
+		// Another request object, and static data loaded before the first answer was saved.
+		const retry = harness({ request: signedForm(retried, URL_, TOKEN, token), params: { smsReply: 'workflow' } });
+		const out = await handleWebhook(retry.ctx);
+		expect(out).toEqual({ noWebhookResponse: true });
+		expect(retry.sent).toEqual([expect.objectContaining({ status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' })]);
+		// Once the first answer went out, the memory in static data (saved with it) takes over.
+		first.finish();
+		const later = harness({ request: signedForm(retried, URL_, TOKEN, token), params: { smsReply: 'workflow' } });
+		expect((await handleWebhook(later.ctx)).workflowData).toHaveLength(1);
+	});
+
+	it.each([
+		// Own MessageSids: a delivery whose answer is pending is remembered for the whole process.
+		['an SMS answered with text', { ...SMS, MessageSid: 'SM' + '7'.repeat(32) }, 'Thanks!', 'text/plain; charset=utf-8'],
+		['an SMS answered with TwiML', { ...SMS, MessageSid: 'SM' + '8'.repeat(32) }, '<Response><Message>Hi</Message></Response>', 'text/xml; charset=utf-8'],
+		['a call', { AccountSid: ACCOUNT, CallSid: 'CA' + '6'.repeat(32), CallStatus: 'ringing', From: '+15555550123', To: '+15555550100' }, '<Response><Say>Hi</Say></Response>', 'text/xml; charset=utf-8'],
+	])("gives the workflow's answer to %s its own content type when SMS and calls both come from the workflow", async (_name, params, body, type) => {
+		const h = harness({ request: signedForm(params as Record<string, string>), params: { events: ['incomingSms', 'incomingCall'], smsReply: 'workflow', voiceReply: 'workflow' } });
+		const res = h.ctx.getResponseObject() as unknown as { headers: Record<string, string>; setHeader(n: string, v: string): void; send(b: unknown): unknown; sentBody?: unknown };
+		res.headers = { 'content-type': 'text/xml' };
+		res.setHeader = (n, v) => (res.headers[n.toLowerCase()] = v);
+		res.send = (b) => (res.sentBody = b);
+		await handleWebhook(h.ctx);
+		// What n8n's response handler does with the last node's answer.
+		res.send(body);
+		expect(res.headers['content-type']).toBe(type);
+		expect(res.sentBody).toBe(body);
 	});
 
 	it('answers a status callback at once even when SMS replies come from the workflow', async () => {
