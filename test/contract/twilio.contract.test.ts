@@ -5,7 +5,7 @@
  */
 import type { ICredentialDataDecryptedObject, ILoadOptionsFunctions, INode } from 'n8n-workflow';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { API_KEY, MESSAGING_SERVICE, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
+import { API_KEY, MESSAGING_SERVICE, MESSAGING_SERVICE_CAMPAIGN, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { searchMessagingServices, searchPhoneNumbers } from '../../nodes/shared/twilio/listSearch';
 import { twilioApiTest } from '../../nodes/shared/twilio/credentialTest';
 import { checkRecordedRequests } from '../support/contract';
@@ -92,7 +92,7 @@ describe('list search and credential test requests match the specs', () => {
 		const filtered = await searchPhoneNumbers.call(ctx, 'support');
 		expect(filtered.results).toEqual([expect.objectContaining({ value: NUMBER_SUPPORT.phoneNumber, name: `${NUMBER_SUPPORT.phoneNumber} (${NUMBER_SUPPORT.friendlyName})` })]);
 		const services = await searchMessagingServices.call(ctx);
-		expect(services.results.map((r) => r.value)).toEqual([MESSAGING_SERVICE.sid]);
+		expect(services.results.map((r) => r.value)).toEqual([MESSAGING_SERVICE.sid, MESSAGING_SERVICE_CAMPAIGN.sid]);
 		expect(checkRecorded()).toBe(3);
 	});
 
