@@ -140,8 +140,37 @@ async function install(dir: string, node: RuntimeInfo, version: string, log: (l:
 
 	fs.writeFileSync(
 		path.join(staging, '.ready'),
-		JSON.stringify({ n8n: version, node: node.NODE_VERSION, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) }) + '\n',
+		JSON.stringify({ manifest: MANIFEST_NAME, n8n: version, node: node.NODE_VERSION, installedAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000) }) + '\n',
 	);
 	fs.renameSync(staging, dir);
 	log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+	removeOutdated(path.dirname(dir), path.basename(dir), log);
+}
+
+/** Which committed runtime a cache folder was installed from; folders from before this was recorded were n8n-runtime's. */
+const MANIFEST_NAME = path.basename(RUNTIME_MANIFEST_DIR);
+
+function manifestOf(folder: string): string | null {
+	try {
+		return (JSON.parse(fs.readFileSync(path.join(folder, '.ready'), 'utf8')) as { manifest?: string }).manifest ?? 'n8n-runtime';
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Each install is 2.2 GB, so one from an older lockfile of the same runtime goes once the new one is
+ * ready, and so does a staging folder that no live install holds the lock of. Another runtime's
+ * folders (another pinned n8n version) are left alone.
+ */
+export function removeOutdated(cache: string, current: string, log: (l: string) => void): void {
+	for (const name of fs.readdirSync(cache)) {
+		if (name === current || !/^n8n-[0-9a-f]{12}(\.partial)?$/.test(name)) continue;
+		const folder = path.join(cache, name);
+		const base = folder.replace(/\.partial$/, '');
+		if (fs.existsSync(`${base}.lock`)) continue;
+		if (!name.endsWith('.partial') && manifestOf(folder) !== MANIFEST_NAME) continue;
+		log(`removing the outdated n8n install ${folder}`);
+		fs.rmSync(folder, { recursive: true, force: true });
+	}
 }

@@ -3,6 +3,8 @@
  * needs no API key and works on a fresh instance right after owner set-up. Every request has a
  * time limit, and an error names the method, path, status and n8n's message.
  */
+import { harnessFetch } from './http';
+
 export class N8nRestError extends Error {
 	constructor(
 		readonly method: string,
@@ -50,7 +52,7 @@ export class N8nRest {
 		const headers: Record<string, string> = { accept: 'application/json', 'browser-id': BROWSER_ID };
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		if (this.cookie) headers.cookie = this.cookie;
-		const res = await fetch(`${this.baseUrl}${path}`, {
+		const res = await harnessFetch(`${this.baseUrl}${path}`, {
 			method,
 			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),

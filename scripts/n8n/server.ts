@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tailOf } from './exec';
+import { harnessFetch } from './http';
 import { assertPortFree, freePorts, HOST, PortInUseError } from './ports';
 import type { N8nRuntime } from './provision';
 
@@ -109,7 +110,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function get(url: string, timeoutMs = 2_000): Promise<number | null> {
 	try {
-		const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+		const res = await harnessFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
 		await res.arrayBuffer();
 		return res.status;
 	} catch {

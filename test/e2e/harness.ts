@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { activateWorkflow, bindCredentials, createWorkflow, deactivateWorkflow, listExecutions, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
+import { harnessFetch } from '../../scripts/n8n/http';
 import { N8nRest } from '../../scripts/n8n/rest';
 import { readContext, type E2eContext } from '../support/n8n/context';
 import { SandboxClient } from '../support/n8n/sandboxClient';
@@ -69,7 +70,7 @@ export function useN8n(): N8nE2e {
 			return saved;
 		},
 		async webhook<T>(webhookPath: string, body: unknown, opts: { method?: string; timeoutMs?: number } = {}) {
-			const res = await fetch(`${ctx.n8nUrl}/webhook/${webhookPath}`, {
+			const res = await harnessFetch(`${ctx.n8nUrl}/webhook/${webhookPath}`, {
 				method: opts.method ?? 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify(body),
