@@ -42,14 +42,24 @@ export type ResponseHeaders = Headers | Record<string, string | string[] | undef
 
 export type AttemptOutcome =
 	| { type: 'response'; status: number; headers: ResponseHeaders }
-	| { type: 'network'; code: string | undefined; /** true when the request certainly never reached the server */ notSent: boolean };
+	| {
+			type: 'network';
+			code: string | undefined;
+			/** true when the request certainly never reached the server */
+			notSent: boolean;
+			/** Retrying cannot help, e.g. a proxy that refuses this host by policy. */
+			final?: boolean;
+	  };
 
 export type RetryDecision =
 	| { retry: true; delayMs: number; reason: string }
 	| { retry: false; outcomeUnknown: boolean; reason: string };
 
-/** Network error codes that mean the request never left this machine (or never reached a server). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+/**
+ * Network error codes that mean the request never left this machine (or never reached a server).
+ * EPROXY: the connection through HTTPS_PROXY/HTTP_PROXY could not be set up (see http/dispatcher.ts).
+ */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EPROXY']);
 
 export function isNotSentCode(code: string | undefined): boolean {
 	return code !== undefined && NOT_SENT_CODES.has(code);
@@ -114,6 +124,7 @@ export function decideRetry(
 		}
 		return { retry: false, outcomeUnknown: false, reason: `client error ${status}` };
 	}
+	if (outcome.final && outcome.notSent) return { retry: false, outcomeUnknown: false, reason: `network error ${outcome.code ?? ''}, not retryable`.trim() };
 	const safe = outcome.notSent || kind !== 'create';
 	if (!safe) return { retry: false, outcomeUnknown: true, reason: `network error ${outcome.code ?? ''} on a create`.trim() };
 	if (last) return { retry: false, outcomeUnknown: false, reason: `network error ${outcome.code ?? ''}, attempts exhausted` };

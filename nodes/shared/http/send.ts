@@ -2,7 +2,9 @@
  * One HTTP exchange under the retry policy. Vendors' clients (Twilio's transport adapter, the Resend
  * client) call this and nothing else, so timeouts, retries and "outcome unknown" behave the same everywhere.
  */
+import { fetch } from 'undici';
 import { sleepBeforeRetry } from '../runner/slots';
+import { proxyFailureOf, routeFor, type ProxyConnectError, type Route } from './dispatcher';
 import { decideRetry, DEFAULT_RETRY, isNotSentCode, type AttemptOutcome, type RequestKind, type RetrySettings } from './retryPolicy';
 
 export interface HttpRequest {
@@ -68,6 +70,24 @@ export class NetworkError extends Error {
 	}
 }
 
+/**
+ * The proxy from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY could not carry the request: it was never sent to
+ * the vendor, and the message says which proxy (host:port only) so the user knows where to look.
+ */
+export class ProxyError extends NetworkError {
+	constructor(failure: ProxyConnectError, route: Route, url: string, attempts: number) {
+		const host = new URL(url).host;
+		const from = route.proxy ? ` (from ${route.proxy.variable})` : '';
+		super(
+			`Could not connect to ${host} through the proxy ${failure.proxy}${from}: ${failure.reason}. The request did not reach ${host}, so nothing was sent (${attempts} attempt(s))`,
+			failure.code,
+			attempts,
+			failure,
+		);
+		this.name = 'ProxyError';
+	}
+}
+
 function errorCode(error: unknown): string | undefined {
 	if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'ETIMEDOUT';
 	let e: unknown = error;
@@ -97,22 +117,29 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 		let outcome: AttemptOutcome;
 		let response: HttpResponse | undefined;
 		let failure: unknown;
+		let route: Route | undefined;
+		let proxyFailure: ProxyConnectError | undefined;
 		const timeout = timeoutSignal(opts.timeoutMs);
 		try {
+			route = routeFor(req.url);
+			if (route.broken) throw route.broken;
+			// undici's own fetch, so that the dispatcher (a pool of the same undici version) is accepted.
 			const res = await fetch(req.url, {
 				method: req.method,
 				headers: req.headers,
 				body: req.body,
 				signal: timeout.signal,
 				redirect: 'manual',
+				dispatcher: route.dispatcher,
 			});
 			const body = await res.text();
 			response = { status: res.status, headers: Object.fromEntries(res.headers.entries()), body, attempts: attempt };
 			outcome = { type: 'response', status: res.status, headers: response.headers };
 		} catch (error) {
 			failure = error;
-			const code = errorCode(error);
-			outcome = { type: 'network', code, notSent: isNotSentCode(code) };
+			proxyFailure = route?.proxy ? proxyFailureOf(error, route.proxy.url) : undefined;
+			const code = proxyFailure?.code ?? errorCode(error);
+			outcome = { type: 'network', code, notSent: isNotSentCode(code), final: proxyFailure?.final };
 		} finally {
 			timeout.clear();
 		}
@@ -136,6 +163,7 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 			});
 		}
 		if (response) return response;
+		if (proxyFailure && route) throw new ProxyError(proxyFailure, route, req.url, attempt);
 		const code = outcome.type === 'network' ? outcome.code : undefined;
 		throw new NetworkError(`Could not reach ${new URL(req.url).origin} (${code ?? 'network error'}) after ${attempt} attempt(s)`, code, attempt, failure);
 	}
