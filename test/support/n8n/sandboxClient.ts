@@ -2,6 +2,8 @@
  * The sandbox seen from an e2e test worker: its admin endpoints over HTTP (the sandbox itself lives
  * in jest's main process). Messages come back in Twilio's JSON shape.
  */
+import { FULL_ACCOUNT } from '../../../sandbox/fixtures';
+
 export interface SandboxMessage {
 	sid: string;
 	to: string;
@@ -15,6 +17,8 @@ export interface SandboxMessage {
 
 export interface InboundSmsAnswer {
 	messageSid: string;
+	/** The number's Messaging Service owns inbound and has no Inbound Request URL: Twilio dropped it. */
+	dropped?: boolean;
 	url: string | null;
 	status: number | null;
 	contentType: string | null;
@@ -52,12 +56,25 @@ export interface SandboxNumber {
 	[k: string]: unknown;
 }
 
+/** A Messaging Service as Twilio renders it, with who receives its numbers' inbound messages. */
+export interface SandboxMessagingService {
+	sid: string;
+	inbound_request_url: string | null;
+	inbound_method: string | null;
+	use_inbound_webhook_on_number: boolean;
+	status_callback: string | null;
+	[k: string]: unknown;
+}
+
 interface SandboxState {
 	messages: SandboxMessage[];
 	calls: SandboxCall[];
 	emails: SandboxEmail[];
 	numbers: SandboxNumber[];
+	messagingServices: SandboxMessagingService[];
 }
+
+const TWILIO_AUTH = `Basic ${Buffer.from(`${FULL_ACCOUNT.sid}:${FULL_ACCOUNT.authToken}`).toString('base64')}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -96,6 +113,24 @@ export class SandboxClient {
 		const found = (await this.state()).numbers.find((n) => n.phone_number === phone);
 		if (!found) throw new Error(`sandbox: no number ${phone}`);
 		return found;
+	}
+
+	async messagingService(sid: string): Promise<SandboxMessagingService> {
+		const found = (await this.state()).messagingServices.find((s) => s.sid === sid);
+		if (!found) throw new Error(`sandbox: no Messaging Service ${sid}`);
+		return found;
+	}
+
+	/** A Twilio API call as the full account, form-encoded: `twilio('/v1/Services/MG…', { InboundMethod: 'GET' })`. */
+	async twilio(path: string, form: Record<string, string>): Promise<Record<string, unknown>> {
+		const res = await fetch(`${this.url}${path}`, {
+			method: 'POST',
+			headers: { authorization: TWILIO_AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(form).toString(),
+			signal: AbortSignal.timeout(30_000),
+		});
+		if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+		return (await res.json()) as Record<string, unknown>;
 	}
 
 	/** Polls until `filter` matches `count` messages (and `done` holds for them), or fails with what it saw. */
