@@ -156,15 +156,19 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	return { workflowData, noWebhookResponse: true };
 }
 
-/** Twilio's own read timeout; a delivery still unanswered after that has been given up by Twilio. */
-const ANSWER_WAIT_MS = 15_000;
+/**
+ * How long a delivery whose workflow has not answered yet is remembered in this process. Twilio
+ * gives up on a request after 15 s at most, but the workflow may run on much longer; its answer, when
+ * it comes, also saves the memory in static data.
+ */
+const PENDING_MS = 10 * 60_000;
 const PENDING_MAX = 1_000;
 
 /**
  * Deliveries whose workflow is still working on the answer, in this process. n8n saves the retry
  * memory only when that answer goes out, so a retry arriving meanwhile (Twilio read-timed out on a
- * slow workflow) would not find it in static data. Entries expire with Twilio's timeout; nothing runs
- * on a timer.
+ * slow workflow) would not find it in static data. Entries leave when the answer is sent or expire;
+ * nothing runs on a timer.
  */
 const pending = new Map<string, number>();
 
@@ -186,12 +190,12 @@ function isPending(key: string, now = Date.now()): boolean {
  * The e2e test "workflow answer, retry on another process" fails if this ordering changes.
  */
 function awaitWorkflowAnswer(res: ResponseLike, staticData: IDataObject, key: string, event: TriggerEvent, fromRespondNode: boolean): void {
-	pending.set(key, Date.now() + ANSWER_WAIT_MS);
+	pending.set(key, Date.now() + PENDING_MS);
 	if (pending.size > PENDING_MAX) pending.delete(pending.keys().next().value as string);
 	setImmediate(() => markChanged(staticData));
-	const done = () => pending.delete(key);
-	res.once?.('finish', done);
-	res.once?.('close', done);
+	// 'finish', not 'close': when Twilio times out it closes the connection, and its retry must
+	// still find the delivery pending until the workflow's answer (and the saved memory) exists.
+	res.once?.('finish', () => pending.delete(key));
 	if (!fromRespondNode) answerWithEventContentType(res, event);
 }
 

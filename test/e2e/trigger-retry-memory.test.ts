@@ -1,0 +1,135 @@
+/**
+ * The trigger's retry memory in a real n8n, and the two n8n behaviours it relies on:
+ *  1. When the trigger answers Twilio itself, n8n saves the workflow's static data (the memory) with
+ *     that answer, before the execution runs. Checked by reading static data while a slow execution
+ *     is still running.
+ *  2. When the workflow answers, n8n saves static data with the workflow's answer, and resets the
+ *     "changed" mark as it creates the execution; the trigger re-marks it right after. Checked by
+ *     reading static data once the answer is out.
+ * Requests are signed with the twilio SDK and posted straight to the webhook (manual set-up), so no
+ * number is shared with other test files. The queue test repeats this across two webhook processes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowJson } from '../../scripts/n8n/instance';
+import { FULL_ACCOUNT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
+import { deliver, inboundCall, inboundSms } from '../support/n8n/twilioDelivery';
+import { useN8n } from './harness';
+
+const n8n = useN8n();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TO = '+15555550144';
+const WAIT_S = 4;
+
+/** Trigger (manual set-up) → Wait → Set `reply`. */
+function workflow(name: string, trigger: Record<string, unknown>, reply: string, waitSeconds = WAIT_S): { json: WorkflowJson; webhookId: string } {
+	const webhookId = randomUUID();
+	const json = {
+		name,
+		nodes: [
+			{ name: 'Twilio Trigger', type: 'n8n-nodes-comms.twilioCommsTrigger', typeVersion: 1, position: [0, 0], webhookId, parameters: { setupMode: 'manual', options: {}, ...trigger } },
+			{ name: 'Slow work', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [220, 0], webhookId: randomUUID(), parameters: { amount: waitSeconds, unit: 'seconds' } },
+			{
+				name: 'Reply',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [440, 0],
+				parameters: { mode: 'manual', assignments: { assignments: [{ id: randomUUID(), name: 'reply', type: 'string', value: reply }] }, includeOtherFields: false, options: {} },
+			},
+		],
+		connections: {
+			'Twilio Trigger': { main: [[{ node: 'Slow work', type: 'main', index: 0 }]] },
+			'Slow work': { main: [[{ node: 'Reply', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	} as unknown as WorkflowJson;
+	return { json, webhookId };
+}
+
+async function staticMemory(workflowId: string): Promise<string[]> {
+	const { data } = await n8n.rest.get<{ staticData?: Record<string, { seen?: Array<[string, number]> }> | null }>(`/rest/workflows/${workflowId}`);
+	return (data.staticData?.['node:Twilio Trigger']?.seen ?? []).map(([k]) => k);
+}
+
+async function finishedExecutions(workflowId: string, atLeast: number): Promise<number> {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const all = await n8n.executions(workflowId);
+		const done = all.filter((e) => e.status !== 'running' && e.status !== 'new' && e.status !== 'waiting');
+		if ((done.length >= atLeast && done.length === all.length) || Date.now() > deadline) {
+			// A moment more, to see that no further execution comes.
+			await sleep(1_000);
+			return (await n8n.executions(workflowId)).length;
+		}
+		await sleep(250);
+	}
+}
+
+describe('the retry memory is saved with an immediate answer, before the execution runs', () => {
+	it('has the delivery in static data while the execution still runs, and a retry then starts nothing', async () => {
+		const { json, webhookId } = workflow('retry memory: immediate answer', { events: ['incomingSms'], smsReply: 'text', replyText: 'Got it' }, 'unused');
+		const wf = await n8n.importWorkflow(json, { activate: true });
+		const url = `${n8n.ctx.n8nUrl}/webhook/${webhookId}/webhook`;
+		const token = `e2e-${randomUUID()}`;
+		const params = inboundSms(TO, SAMPLE_RECIPIENT, `slow ${token}`, FULL_ACCOUNT.sid);
+		const t0 = Date.now();
+		const first = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
+		expect(first).toMatchObject({ timedOut: false, status: 200, body: expect.stringContaining('<Message>Got it</Message>') });
+		// n8n behaviour 1: saved before the execution (which waits WAIT_S seconds) has ended.
+		expect(await staticMemory(wf.id)).toContain(`t:${token}`);
+		expect(Date.now() - t0).toBeLessThan(WAIT_S * 1000);
+		const retry = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
+		expect(retry).toMatchObject({ timedOut: false, status: 200, body: expect.stringContaining('<Message>Got it</Message>') });
+		expect(await finishedExecutions(wf.id, 1)).toBe(1);
+	});
+});
+
+describe('a workflow answer slower than Twilio waits', () => {
+	it('runs once: the retry after Twilio gave up starts nothing, and the memory is saved with the late answer', async () => {
+		const { json, webhookId } = workflow('retry memory: slow workflow answer', { events: ['incomingSms'], smsReply: 'workflow', options: { workflowReplyFrom: 'lastNode' } }, 'Done');
+		const wf = await n8n.importWorkflow(json, { activate: true });
+		const url = `${n8n.ctx.n8nUrl}/webhook/${webhookId}/webhook`;
+		const token = `e2e-${randomUUID()}`;
+		const params = inboundSms(TO, SAMPLE_RECIPIENT, `slow answer ${token}`, FULL_ACCOUNT.sid);
+		// Twilio's read timeout, shortened (as a #rt= connection override would) below the workflow's time.
+		const first = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token, readTimeoutMs: 1_500 });
+		expect(first).toEqual({ timedOut: true });
+		const retry = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
+		expect(retry).toMatchObject({ timedOut: false, status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
+		expect(await finishedExecutions(wf.id, 1)).toBe(1);
+		// n8n behaviour 2: the memory went to the database with the workflow's answer.
+		expect(await staticMemory(wf.id)).toContain(`t:${token}`);
+	});
+
+	it('remembers a delivery whose workflow answered in time, in the database', async () => {
+		const { json, webhookId } = workflow('retry memory: workflow answer', { events: ['incomingSms'], smsReply: 'workflow', options: { workflowReplyFrom: 'lastNode' } }, 'Done', 1);
+		const wf = await n8n.importWorkflow(json, { activate: true });
+		const url = `${n8n.ctx.n8nUrl}/webhook/${webhookId}/webhook`;
+		const token = `e2e-${randomUUID()}`;
+		const params = inboundSms(TO, SAMPLE_RECIPIENT, `in time ${token}`, FULL_ACCOUNT.sid);
+		const first = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
+		expect(first).toMatchObject({ timedOut: false, status: 200, body: 'Done' });
+		expect(await staticMemory(wf.id)).toContain(`t:${token}`);
+		expect(await finishedExecutions(wf.id, 1)).toBe(1);
+	});
+});
+
+describe('SMS and calls both answered from the workflow', () => {
+	it('answers each with its own content type: the SMS reply as text, the call as TwiML', async () => {
+		const reply = "={{ $('Twilio Trigger').item.json.event === 'incomingCall' ? '<Response><Say>Hello from n8n</Say></Response>' : 'Thanks for your text' }}";
+		const { json, webhookId } = workflow(
+			'SMS and calls from the workflow',
+			{ events: ['incomingSms', 'incomingCall'], smsReply: 'workflow', voiceReply: 'workflow', options: { workflowReplyFrom: 'lastNode' } },
+			reply,
+			1,
+		);
+		const wf = await n8n.importWorkflow(json, { activate: true });
+		const url = `${n8n.ctx.n8nUrl}/webhook/${webhookId}/webhook`;
+		const sms = await deliver({ url, params: inboundSms(TO, SAMPLE_RECIPIENT, 'hi', FULL_ACCOUNT.sid), authToken: FULL_ACCOUNT.authToken, idempotencyToken: randomUUID() });
+		expect(sms).toMatchObject({ timedOut: false, status: 200, body: 'Thanks for your text' });
+		expect(sms.timedOut === false && sms.contentType).toMatch(/^text\/plain/);
+		const call = await deliver({ url, params: inboundCall(TO, SAMPLE_RECIPIENT, FULL_ACCOUNT.sid), authToken: FULL_ACCOUNT.authToken, idempotencyToken: randomUUID() });
+		expect(call).toMatchObject({ timedOut: false, status: 200, body: '<Response><Say>Hello from n8n</Say></Response>' });
+		expect(call.timedOut === false && call.contentType).toMatch(/^text\/xml/);
+		expect(await finishedExecutions(wf.id, 2)).toBe(2);
+	});
+});

@@ -1,0 +1,53 @@
+/**
+ * A webhook delivery as Twilio makes it: form-encoded, signed with the account's Auth Token over the
+ * URL Twilio was given (the twilio SDK's own signing, not ours), carrying I-Twilio-Idempotency-Token.
+ * It can be posted to another address than the signed one (a second webhook process behind the same
+ * public URL), and given up after a read timeout, as Twilio gives up on a slow answer.
+ */
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { harnessFetch } from '../../../scripts/n8n/http';
+
+export interface Delivery {
+	/** The URL Twilio was configured with: what the signature covers. */
+	url: string;
+	params: Record<string, string>;
+	authToken: string;
+	idempotencyToken: string;
+	/** Where the request actually goes; default `url`. */
+	postTo?: string;
+	/** Twilio's read timeout; default 30 s. */
+	readTimeoutMs?: number;
+}
+
+export type DeliveryAnswer = { timedOut: false; status: number; contentType: string; body: string } | { timedOut: true };
+
+export async function deliver(d: Delivery): Promise<DeliveryAnswer> {
+	try {
+		const res = await harnessFetch(d.postTo ?? d.url, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				'x-twilio-signature': getExpectedTwilioSignature(d.authToken, d.url, d.params),
+				'i-twilio-idempotency-token': d.idempotencyToken,
+			},
+			body: new URLSearchParams(d.params).toString(),
+			signal: AbortSignal.timeout(d.readTimeoutMs ?? 30_000),
+		});
+		return { timedOut: false, status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
+	} catch (e) {
+		if ((e as Error).name === 'TimeoutError') return { timedOut: true };
+		throw e;
+	}
+}
+
+/** An inbound SMS's parameters, as Twilio posts them. */
+export function inboundSms(to: string, from: string, body: string, accountSid: string): Record<string, string> {
+	const sid = `SM${Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')}`;
+	return { AccountSid: accountSid, ApiVersion: '2010-04-01', Body: body, From: from, MessageSid: sid, SmsSid: sid, SmsStatus: 'received', NumMedia: '0', To: to };
+}
+
+/** An inbound call's first request, as Twilio posts it while the call rings. */
+export function inboundCall(to: string, from: string, accountSid: string): Record<string, string> {
+	const sid = `CA${Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')}`;
+	return { AccountSid: accountSid, ApiVersion: '2010-04-01', CallSid: sid, CallStatus: 'ringing', Direction: 'inbound', From: from, To: to };
+}
