@@ -89,17 +89,27 @@ describe('Outbound Call in WorkflowExecute against the sandbox', () => {
 			{ twiml: `<Response><Say>${'x'.repeat(4000)}</Say></Response>`, digits: '' },
 			{ twiml: '', digits: '' },
 			{ twiml: '<Response/>', digits: '12x' },
+			{ twiml: '<Response>\n  <Say>Disk\u000Bfull</Say>\n</Response>', digits: '' },
+			{ twiml: '<Response><Say>&#8;</Say></Response>', digits: '' },
+			{ twiml: '<Response><Say>still fine</Say></Response>', digits: '' },
 		];
 		const r = await call({ to: SAMPLE_RECIPIENT, instructions: 'twiml', twiml: '={{ $json.twiml }}', options: { sendDigits: '={{ $json.digits }}' } }, items, true);
 		expect(r.error).toBeUndefined();
 		const out = r.outputs(r.nodeName).map((o) => o.json);
-		expect(out.map((o) => Boolean(o.error))).toEqual([false, true, true, true, true, true]);
-		expect(out[1].error).toMatch(/Invalid TwiML .* in item 1: is not well-formed XML: <\/Response> does not match the open <Say> \(line 1, column 22\)/);
+		expect(out.map((o) => Boolean(o.error))).toEqual([false, true, true, true, true, true, true, true, false]);
+		expect(out[1].error).toMatch(/Invalid TwiML .* in item 1: is not well-formed XML: Expected closing tag 'Say' .*instead of closing tag 'Response' \(line 1, column 22\)/);
 		expect(out[2].error).toMatch(/must have a <Response> root/);
 		expect(out[3].error).toMatch(/at most 4,000 characters/);
 		expect(out[4].error).toMatch(/Missing TwiML in item 4: is empty/);
 		expect(out[5].error).toMatch(/Invalid Send Digits "12x" in item 5/);
-		expect(sandbox.state.calls.size).toBe(1);
+		// Characters XML cannot carry, raw or as a reference: named by code point and position, not by the raw character.
+		expect(out[6].error).toBe(
+			'Invalid TwiML "<Response>\\n  <Say>Disk\\u000bfull</Say>\\n</Response>" in item 6: is not well-formed XML: U+000B (a control character) is not allowed in XML (line 2, column 12)',
+		);
+		expect(out[7].error).toMatch(/in item 7: is not well-formed XML: the character reference &#8; stands for U\+0008 \(a control character\)/);
+		expect(out[6].errorDescription).toMatch(/^Remove the character/);
+		expect(sandbox.state.calls.size).toBe(2);
+		expect([...sandbox.state.calls.values()].map((c) => c.twiml)).toEqual([items[0].twiml, items[8].twiml]);
 	});
 
 	it('a bad TwiML URL or timeout stops the run without continueOnFail, naming the item', async () => {

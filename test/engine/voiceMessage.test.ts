@@ -161,6 +161,41 @@ describe('Voice Message in WorkflowExecute against the sandbox', () => {
 		expect(sandbox.state.requests.filter((q) => q.route === 'twilio.calls.create')).toHaveLength(2);
 	});
 
+	it('a character XML cannot carry fails its item like any bad input, naming field, code point and item; the rest are called', async () => {
+		const items = [
+			{ message: 'Disk full', audio: '' },
+			{ message: 'Disk\u000Bfull', audio: '' },
+			{ message: 'Disk full', audio: 'https://cdn.example.com/a\u0007.mp3' },
+			{ message: 'Grüße 😀 disk full', audio: '' },
+		];
+		const r = await voice({ to: SAMPLE_RECIPIENT, message: '={{ $json.message }}', audioUrl: '={{ $json.audio }}' }, items, true);
+		expect(r.error).toBeUndefined();
+		const out = r.outputs(r.nodeName);
+		expect(out.map((o) => o.pairedItem)).toEqual(items.map((_, i) => ({ item: i })));
+		expect(out.flatMap((o, i) => (o.json.error ? [i] : []))).toEqual([1, 2]);
+		expect(out[1].json.error).toBe('Invalid Message "Disk\\u000bfull" in item 1: contains U+000B (a control character) at character 5, which TwiML (XML) cannot carry');
+		expect(out[1].json.errorDescription).toMatch(/^Remove the character/);
+		expect(out[2].json.error).toMatch(/^Invalid Audio URL ".*" in item 2: contains U\+0007 \(a control character\) at character 26,/);
+		expect(sandbox.state.calls.size).toBe(2);
+		const heard = await Promise.all([out[0], out[3]].map(async (o) => (await ended(String(o.json.sid))).heard));
+		expect(heard).toEqual([
+			[{ verb: 'Say', text: 'Disk full', voice: 'Polly.Joanna', language: null, loop: 1 }],
+			[{ verb: 'Say', text: 'Grüße 😀 disk full', voice: 'Polly.Joanna', language: null, loop: 1 }],
+		]);
+	});
+
+	it('without continueOnFail the same character stops the run with a NodeOperationError for that item, which sends nothing', async () => {
+		const r = await voice({ to: SAMPLE_RECIPIENT, message: '={{ $json.message }}', options: { acknowledge: true, acknowledgeUrl: `${receiver.url}/ack`, acknowledgePrompt: '={{ $json.prompt }}' } }, [
+			{ message: 'ok', prompt: 'Press a key' },
+			{ message: 'ok', prompt: 'Press\uFFFEa key' },
+		]);
+		expect(r.error?.name).toBe('NodeOperationError');
+		expect(r.error?.message).toBe('Invalid Acknowledge Prompt "Press\\ufffea key" in item 1: contains U+FFFE (a noncharacter) at character 6, which TwiML (XML) cannot carry');
+		expect((r.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(1);
+		// Item 0 is valid and may already be placed (items run concurrently); item 1 never reaches Twilio.
+		expect([...sandbox.state.calls.values()].map((c) => c.twiml)).toEqual([expect.stringContaining('Press a key')]);
+	});
+
 	it('429 bursts still give exactly one call per item', async () => {
 		sandbox.faults.set({ rate429: 0.5, retryAfterSec: 0, seed: 11, routes: ['twilio.calls.create'] });
 		const items = Array.from({ length: 20 }, (_, n) => ({ to: `+1555555${2000 + n}` }));

@@ -241,6 +241,8 @@ describe('parseInput', () => {
 		expect(quote('a "quoted" value')).toBe('"a \\"quoted\\" value"');
 		expect(quote({ a: 'x'.repeat(100) })).toHaveLength(80);
 		expect(quote(true)).toBe('true');
+		// Invisible characters are shown by code point, so the message says what is really there.
+		expect(quote('a\u000Bb\u007Fc\u0085d\uFFFEe\uD800')).toBe('"a\\u000bb\\u007fc\\u0085d\\ufffee\\ud800"');
 	});
 
 	it('keeps the message even when the value contains an errno-like word', () => {

@@ -100,6 +100,51 @@ describe('Voice Message input', () => {
 		expect(voice({ message: 'x'.repeat(500), loop: 10, pauseSeconds: 0 }).twiml).toContain('loop="10"');
 	});
 
+	const ACK = { acknowledge: true, acknowledgeUrl: 'https://n8n.example/ack' };
+	it.each([
+		['Message', { message: 'Disk\u000Bfull' }, 5],
+		['Message', { message: 'Disk full\u0000' }, 10],
+		['Message', { message: '😀\uFFFE' }, 2],
+		['Audio URL', { audioUrl: 'https://x.example/a\u0001.mp3' }, 20],
+		['Acknowledge Prompt', { ...ACK, acknowledgePrompt: 'Press\u001Fa key' }, 6],
+		['Acknowledge URL', { ...ACK, acknowledgeUrl: 'https://n8n.example/a\u0008ck' }, 22],
+		['Status Callback URL', { acknowledge: true, statusCallback: 'https://n8n.example/s\u000Ct' }, 22],
+	])('a character XML cannot carry in %s is a validation error naming field, code point and item', (label, input, at) => {
+		const error = failure(() => voice(input));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.context.itemIndex).toBe(2);
+		expect(error.message).toMatch(new RegExp(`^Invalid ${label} ".*" in item 2: contains U\\+[0-9A-F]{4} \\(.*\\) at character ${at}, which TwiML \\(XML\\) cannot carry$`));
+		expect(error.description).toMatch(/^Remove the character/);
+		// The raw character never reaches the message: JSON quoting escapes controls, the code point names the rest.
+		expect(error.message).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE]/);
+	});
+
+	it('a lone surrogate is named by its code point', () => {
+		expect(failure(() => voice({ message: 'a\uD83Db' })).message).toMatch(/contains U\+D83D \(half of a surrogate pair, without its other half\) at character 2/);
+	});
+
+	it('text that stays out of the TwiML is not checked: the message when audio plays instead', () => {
+		expect(voice({ message: 'x\u000B', audioUrl: 'https://x.example/a.mp3', audioPlacement: 'instead' }).twiml).toBe(
+			'<?xml version="1.0" encoding="UTF-8"?><Response><Play>https://x.example/a.mp3</Play></Response>',
+		);
+	});
+
+	// Whatever a field holds, the outcome is a call or a NodeOperationError, never the SDK's raw throw.
+	it.each(['\u0000', '\u000B', '\uD800', '\uFFFF'])('every text field with %j fails as a validation error, if at all', (bad) => {
+		const fields = ['to', 'from', 'message', 'voice', 'language', 'audioUrl', 'acknowledgePrompt', 'acknowledgeUrl', 'statusCallback', 'sendDigits', 'callerId'] as const;
+		const base: Partial<VoiceMessageInput> = { ...ACK, audioUrl: 'https://x.example/a.mp3', statusCallback: 'https://n8n.example/s', language: 'en-US' };
+		for (const field of fields) {
+			for (const value of [`${bad}x`, `a${bad}b`, `x${bad}`]) {
+				const input = { ...base, [field]: `${base[field] ?? 'Disk full'}${value}` };
+				try {
+					voice(input);
+				} catch (error) {
+					expect({ field, value, type: (error as Error).constructor.name }).toEqual({ field, value, type: 'NodeOperationError' });
+				}
+			}
+		}
+	});
+
 	it('reports every problem of the item at once', () => {
 		const e = failure(() => voice({ to: 'nope', loop: 99, voice: 'robot' }));
 		expect(e.description).toMatch(/Other problems in this item:\n- Invalid Voice "robot".*\n- Invalid Loop 99/s);
@@ -131,7 +176,10 @@ describe('Outbound Call input', () => {
 
 	it.each([
 		[{ instructions: 'twiml', twiml: '' }, /Missing TwiML in item 0: is empty/, /Enter TwiML/],
-		[{ instructions: 'twiml', twiml: '<Response><Say>x</Response>' }, /TwiML .*is not well-formed XML: <\/Response> does not match the open <Say> \(line 1, column 17\)/, /every tag must be closed/],
+		[{ instructions: 'twiml', twiml: '<Response><Say>x</Response>' }, /TwiML .*is not well-formed XML: Expected closing tag 'Say' .*instead of closing tag 'Response' \(line 1, column 17\)/, /every tag must be closed/],
+		[{ instructions: 'twiml', twiml: '<Response>\n<Say>Disk\u000Bfull</Say></Response>' }, /Invalid TwiML ".*\\u000b.*" in item 0: is not well-formed XML: U\+000B \(a control character\) is not allowed in XML \(line 2, column 10\)/, /^Remove the character/],
+		[{ instructions: 'twiml', twiml: '<Response><Say>&#x1B;</Say></Response>' }, /&#x1B; stands for U\+001B/, /^Remove the character/],
+		[{ sendDigits: '1\u000B2' }, /Invalid Send Digits "1\\u000b2" in item 0: contains characters other than/, /./],
 		[{ instructions: 'twiml', twiml: '<Say>x</Say>' }, /TwiML must have a <Response> root/, /./],
 		[{ instructions: 'twiml', twiml: `<Response><Say>${'a'.repeat(4000)}</Say></Response>` }, /at most 4,000/, /TwiML URL/],
 		[{ instructions: 'url', url: 'file:///etc/passwd' }, /Invalid TwiML URL "file:\/\/\/etc\/passwd" in item 0: uses file/, /./],

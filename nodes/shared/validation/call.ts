@@ -12,6 +12,7 @@ import { boundedInt, callbackUrl, httpUrl, isBlank, sid } from './common';
 import { addProblem, parseField, type Ctx } from './issues';
 import { E164_FIX, normalizePhone, phoneProblem } from './phone';
 import { checkTwiml } from './twiml';
+import { xmlTextProblem } from './xml';
 
 export type CallCreateParams = Pick<
 	CallListInstanceCreateOptions,
@@ -232,6 +233,15 @@ function checkVoice(ctx: Ctx, voiceRaw: string | undefined, languageRaw: string 
 	return undefined;
 }
 
+/**
+ * Text the TwiML will carry, checked as it will be written: the SDK's XML builder otherwise throws a
+ * bare "Invalid character in string" on a control character, naming neither field nor item.
+ */
+function textForTwiml(ctx: Ctx, field: string, value: string | undefined): void {
+	const problem = value === undefined ? undefined : xmlTextProblem(value);
+	if (problem) addProblem(ctx, { path: [field], ...problem });
+}
+
 export const voiceMessageSchema = voiceMessageInput.transform((raw, ctx): VoiceMessageRequest => {
 	const before = ctx.issues.length;
 	const common = buildCallOptions(ctx, raw);
@@ -268,8 +278,12 @@ export const voiceMessageSchema = voiceMessageInput.transform((raw, ctx): VoiceM
 			? parseField(ctx, boundedInt(1, 60, 'seconds'), raw.acknowledgeTimeout, ['acknowledgeTimeout'])
 			: 5;
 		const prompt = present(raw.acknowledgePrompt) ? raw.acknowledgePrompt.trim() : DEFAULT_ACKNOWLEDGE_PROMPT;
+		textForTwiml(ctx, 'acknowledgePrompt', prompt);
+		textForTwiml(ctx, present(raw.acknowledgeUrl) ? 'acknowledgeUrl' : 'statusCallback', action);
 		if (action !== undefined && timeoutSeconds !== undefined) acknowledge = { prompt, action, timeoutSeconds };
 	}
+	if (speaks) textForTwiml(ctx, 'message', message);
+	textForTwiml(ctx, 'audioUrl', audioUrl);
 	if (ctx.issues.length > before || !voice || loop === undefined || pauseSeconds === undefined) return z.NEVER;
 
 	const twiml = buildVoiceMessageTwiml({

@@ -83,7 +83,13 @@ function isMissing(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-/** JSON-quoted and cut to ~80 characters, so a pasted paragraph doesn't bury the message. */
+/**
+ * JSON escapes C0 controls and lone surrogates but leaves DEL, C1 controls and the noncharacters
+ * U+FFFE/U+FFFF as they are: invisible in the editor, and not even valid in some places a message goes.
+ */
+const UNPRINTABLE = /[\u007F-\u009F\uFFFE\uFFFF]/g;
+
+/** JSON-quoted, unprintable characters escaped, and cut to ~80 characters, so a pasted paragraph doesn't bury the message. */
 export function quote(value: unknown): string {
 	let text: string | undefined;
 	if (typeof value === 'string') text = value;
@@ -91,7 +97,7 @@ export function quote(value: unknown): string {
 	if (text !== undefined) {
 		const chars = [...text];
 		const cut = chars.length > MAX_VALUE_LENGTH ? `${chars.slice(0, MAX_VALUE_LENGTH - 1).join('')}…` : text;
-		return JSON.stringify(cut);
+		return JSON.stringify(cut).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 	}
 	let json: string;
 	try {

@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { addProblem } from './issues';
-import { parseXml, type XmlElement } from './xml';
+import { checkXml, NON_XML_CHARACTER_FIX } from './xml';
 
 export const TWIML_MAX_CHARACTERS = 4000;
 
-export type TwimlCheck = { ok: true; root: XmlElement } | { ok: false; message: string; fix: string };
+export type TwimlCheck = { ok: true } | { ok: false; message: string; fix: string };
 
 export function checkTwiml(text: string): TwimlCheck {
 	if (text.trim() === '') {
@@ -22,22 +22,22 @@ export function checkTwiml(text: string): TwimlCheck {
 			fix: 'Shorten it, or host the TwiML at a URL (a TwiML Bin or a webhook) and use "TwiML URL" instead',
 		};
 	}
-	const parsed = parseXml(text);
+	const parsed = checkXml(text);
 	if (!parsed.ok) {
 		return {
 			ok: false,
 			message: `is not well-formed XML: ${parsed.error} (line ${parsed.line}, column ${parsed.column})`,
-			fix: 'Fix the XML; every tag must be closed, attribute values quoted, and & written as &amp;',
+			fix: parsed.character ? NON_XML_CHARACTER_FIX : 'Fix the XML; every tag must be closed, attribute values quoted, and & written as &amp;',
 		};
 	}
-	if (parsed.root.name !== 'Response') {
+	if (parsed.root !== 'Response') {
 		return {
 			ok: false,
-			message: `has the root element <${parsed.root.name}>, but TwiML must have a <Response> root`,
+			message: `has the root element <${parsed.root}>, but TwiML must have a <Response> root`,
 			fix: 'Wrap the verbs in <Response>…</Response>',
 		};
 	}
-	return { ok: true, root: parsed.root };
+	return { ok: true };
 }
 
 /** A TwiML document, returned trimmed and otherwise as typed. */

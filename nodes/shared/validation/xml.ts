@@ -1,221 +1,122 @@
 /**
- * A small, strict XML reader for TwiML: enough to prove a document is well-formed, name the first
- * problem with its line and column, and hand back the element tree.
- *
- * Written here rather than pulled in as a dependency: the package's runtime dependencies stay
- * twilio, resend and zod, and TwiML needs no namespaces, DTDs or external entities. DOCTYPE is
- * refused outright, which also rules out entity-expansion attacks.
+ * Is this text a well-formed XML document, and if not, where is the first problem? The parsing is
+ * fast-xml-parser's: its validator reports the error with line and column, and its parser finds
+ * the root element. What follows here is only what that validator does not check but Twilio's
+ * parser refuses (answering the call with "an application error"), each with its position:
+ * - characters XML cannot carry at all (control characters, lone surrogates, U+FFFE, U+FFFF),
+ *   typed raw or as a character reference; also used on plain text bound for TwiML;
+ * - entities other than XML's five, such as &nbsp; pasted from HTML;
+ * - a DOCTYPE, which TwiML never needs;
+ * - anything after a self-closing root (the validator only notices it after a closing tag).
  */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Problem } from './issues';
 
-export interface XmlElement {
-	name: string;
-	attributes: Record<string, string>;
-	children: XmlNode[];
+/** `character` marks a character XML cannot carry, whose fix differs from a markup mistake's. */
+type XmlFailure = { ok: false; error: string; line: number; column: number; character?: true };
+export type XmlCheck = { ok: true; root: string } | XmlFailure;
+
+/** XML 1.0's Char production. */
+function isXmlChar(code: number): boolean {
+	return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
 }
 
-export type XmlNode = XmlElement | { text: string };
-
-export type XmlParse =
-	| { ok: true; root: XmlElement }
-	| { ok: false; error: string; line: number; column: number };
-
-const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
-const NAME_CHAR = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
-const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-class XmlSyntaxError extends Error {
-	constructor(
-		message: string,
-		readonly offset: number,
-	) {
-		super(message);
-	}
+/** "U+000B (a control character)": the code point, because the character itself is invisible or unprintable. */
+export function describeCodePoint(code: number): string {
+	const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+	if (code < 0x20) return `${hex} (a control character)`;
+	if (code >= 0xd800 && code <= 0xdfff) return `${hex} (half of a surrogate pair, without its other half)`;
+	return code > 0x10ffff ? `${hex} (beyond Unicode)` : `${hex} (a noncharacter)`;
 }
 
-class Reader {
-	pos = 0;
-
-	constructor(readonly src: string) {}
-
-	get done(): boolean {
-		return this.pos >= this.src.length;
+/** The first character XML cannot carry, with its offset in UTF-16 units. */
+export function findNonXmlChar(text: string): { code: number; index: number } | undefined {
+	let index = 0;
+	// for…of walks code points, and yields a lone surrogate on its own.
+	for (const char of text) {
+		const code = char.codePointAt(0)!;
+		if (!isXmlChar(code)) return { code, index };
+		index += char.length;
 	}
-
-	startsWith(s: string): boolean {
-		return this.src.startsWith(s, this.pos);
-	}
-
-	fail(message: string, at = this.pos): never {
-		throw new XmlSyntaxError(message, at);
-	}
-
-	skipSpace(): boolean {
-		const start = this.pos;
-		while (!this.done && /\s/.test(this.src[this.pos])) this.pos++;
-		return this.pos > start;
-	}
-
-	expect(s: string, what: string): void {
-		if (!this.startsWith(s)) this.fail(`expected ${what}`);
-		this.pos += s.length;
-	}
-
-	name(what: string): string {
-		const start = this.pos;
-		if (this.done || !NAME_START.test(this.src[this.pos])) this.fail(`expected ${what}`);
-		this.pos++;
-		while (!this.done && NAME_CHAR.test(this.src[this.pos])) this.pos++;
-		return this.src.slice(start, this.pos);
-	}
-
-	/** Text up to `end`, which is consumed; `what` names the construct for the error. */
-	until(end: string, what: string): string {
-		const at = this.src.indexOf(end, this.pos);
-		if (at < 0) this.fail(`${what} is never closed (missing "${end}")`);
-		const text = this.src.slice(this.pos, at);
-		this.pos = at + end.length;
-		return text;
-	}
+	return undefined;
 }
 
-/** Replaces entity and character references; an unknown or malformed one is an error at its offset. */
-function decode(raw: string, offset: number): string {
-	return raw.replace(/&([^;&\s<]*)(;?)/g, (_match, body: string, semi: string, index: number) => {
-		const at = offset + index;
-		if (!semi) throw new XmlSyntaxError('"&" must start an entity such as &amp; (write & as &amp;)', at);
-		if (body in PREDEFINED) return PREDEFINED[body];
-		const num = /^#(?:x([0-9a-fA-F]+)|(\d+))$/.exec(body);
-		if (num) {
-			const code = num[1] !== undefined ? parseInt(num[1], 16) : parseInt(num[2], 10);
-			if (code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0x10ffff && (code < 0xfffe || code > 0xffff))) {
-				return String.fromCodePoint(code);
-			}
-			throw new XmlSyntaxError(`character reference &${body}; is not a valid XML character`, at);
-		}
-		throw new XmlSyntaxError(`unknown entity &${body}; (XML knows only &amp; &lt; &gt; &quot; &apos;)`, at);
-	});
+export const NON_XML_CHARACTER_FIX =
+	'Remove the character. If the text comes from an expression, strip such characters there, e.g. {{ $json.text.replace(/[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]/g, " ") }}';
+
+/** For plain text that will become part of TwiML (a <Say>, a URL in <Play>). */
+export function xmlTextProblem(text: string): Omit<Problem, 'path'> | undefined {
+	const bad = findNonXmlChar(text);
+	if (!bad) return undefined;
+	const at = [...text.slice(0, bad.index)].length + 1;
+	return { message: `contains ${describeCodePoint(bad.code)} at character ${at}, which TwiML (XML) cannot carry`, fix: NON_XML_CHARACTER_FIX };
 }
 
-function comment(r: Reader): void {
-	const start = r.pos;
-	r.pos += 4;
-	const body = r.until('-->', 'A comment');
-	if (body.includes('--')) r.fail('"--" is not allowed inside a comment', start);
+function position(text: string, offset: number): { line: number; column: number } {
+	const before = text.slice(0, offset);
+	return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
 }
 
-function misc(r: Reader): void {
-	for (;;) {
-		r.skipSpace();
-		if (r.startsWith('<!--')) comment(r);
-		else if (r.startsWith('<?')) {
-			const at = r.pos;
-			r.pos += 2;
-			const target = r.name('a processing instruction name');
-			if (target.toLowerCase() === 'xml') r.fail('the XML declaration is only allowed at the very start', at);
-			r.until('?>', 'A processing instruction');
-		} else if (r.startsWith('<!DOCTYPE')) r.fail('DOCTYPE declarations are not allowed in TwiML');
-		else return;
+const PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+
+/** Blanks out comments, CDATA and processing instructions, whose text may hold anything, keeping offsets. */
+function markupOnly(text: string): string {
+	return text.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>/g, (m) => ' '.repeat(m.length));
+}
+
+function referenceProblem(name: string): string | undefined {
+	const numeric = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(name);
+	if (numeric) {
+		const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
+		return code <= 0x10ffff && isXmlChar(code) ? undefined : `the character reference &${name}; stands for ${describeCodePoint(code)}, which XML cannot carry`;
 	}
+	return PREDEFINED.has(name) ? undefined : `unknown entity &${name}; (XML knows only &amp; &lt; &gt; &quot; &apos;)`;
 }
 
-function attributes(r: Reader): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (;;) {
-		const spaced = r.skipSpace();
-		if (r.done) r.fail('the document ends inside a tag');
-		const c = r.src[r.pos];
-		if (c === '>' || c === '/') return out;
-		if (!spaced) r.fail('expected a space before the attribute');
-		const at = r.pos;
-		const name = r.name('an attribute name or the end of the tag');
-		if (name in out) r.fail(`attribute "${name}" appears twice`, at);
-		r.skipSpace();
-		r.expect('=', `"=" after attribute "${name}"`);
-		r.skipSpace();
-		const quote = r.src[r.pos];
-		if (quote !== '"' && quote !== "'") r.fail(`the value of attribute "${name}" must be in quotes`);
-		r.pos++;
-		const valueStart = r.pos;
-		const raw = r.until(quote, `The value of attribute "${name}"`);
-		const lt = raw.indexOf('<');
-		if (lt >= 0) r.fail(`"<" is not allowed in attribute values (write &lt;)`, valueStart + lt);
-		out[name] = decode(raw, valueStart);
+/** The library's wording, except where it names a symptom rather than the mistake a person made. */
+function libraryMessage(msg: string): string {
+	if (msg === "char '&' is not expected.") return '"&" must start an entity such as &amp; (write & as &amp;)';
+	// Its only other "char … not expected" is text where the root element should start.
+	if (/^char '.+' is not expected\.$/.test(msg)) return 'text is not allowed before the root element';
+	const unquoted = /^Attribute '(.+)' is without value\.$/.exec(msg);
+	if (unquoted) return `the value of attribute "${unquoted[1]}" must be in quotes`;
+	return msg.replace(/\.$/, '');
+}
+
+const parser = new XMLParser({ preserveOrder: true, captureMetaData: true, ignoreAttributes: true, processEntities: false });
+// Typed as the `Symbol` wrapper object by the library, though it is a plain symbol.
+const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+
+export function checkXml(source: string): XmlCheck {
+	const text = source.replace(/^\uFEFF/, '');
+	const fail = (error: string, offset: number): XmlFailure => ({ ok: false, error, ...position(text, offset) });
+
+	const bad = findNonXmlChar(text);
+	if (bad) return { ...fail(`${describeCodePoint(bad.code)} is not allowed in XML`, bad.index), character: true };
+	const valid = XMLValidator.validate(text);
+	if (valid !== true) return { ok: false, error: libraryMessage(valid.err.msg), line: valid.err.line, column: valid.err.col };
+
+	const markup = markupOnly(text);
+	const doctype = markup.indexOf('<!DOCTYPE');
+	if (doctype >= 0) return fail('DOCTYPE declarations are not allowed in TwiML', doctype);
+	for (const ref of markup.matchAll(/&([^;&\s<]+);/g)) {
+		const problem = referenceProblem(ref[1]);
+		if (problem) return ref[1].startsWith('#') ? { ...fail(problem, ref.index), character: true } : fail(problem, ref.index);
 	}
-}
 
-function element(r: Reader): XmlElement {
-	r.expect('<', 'an element');
-	const name = r.name('an element name');
-	const node: XmlElement = { name, attributes: attributes(r), children: [] };
-	if (r.startsWith('/>')) {
-		r.pos += 2;
-		return node;
-	}
-	r.expect('>', `">" to close the <${name}> tag`);
-	for (;;) {
-		if (r.done) r.fail(`<${name}> is never closed (missing </${name}>)`);
-		const textStart = r.pos;
-		const next = r.src.indexOf('<', r.pos);
-		const end = next < 0 ? r.src.length : next;
-		if (end > textStart) {
-			const raw = r.src.slice(textStart, end);
-			const bad = raw.indexOf(']]>');
-			if (bad >= 0) r.fail('"]]>" is not allowed in text', textStart + bad);
-			node.children.push({ text: decode(raw, textStart) });
-			r.pos = end;
-			continue;
-		}
-		if (r.startsWith('</')) {
-			const at = r.pos;
-			r.pos += 2;
-			const closing = r.name('an element name after "</"');
-			if (closing !== name) r.fail(`</${closing}> does not match the open <${name}>`, at);
-			r.skipSpace();
-			r.expect('>', `">" to end </${closing}>`);
-			return node;
-		}
-		if (r.startsWith('<!--')) comment(r);
-		else if (r.startsWith('<![CDATA[')) {
-			r.pos += 9;
-			node.children.push({ text: r.until(']]>', 'A CDATA section') });
-		} else if (r.startsWith('<?')) {
-			r.pos += 2;
-			r.name('a processing instruction name');
-			r.until('?>', 'A processing instruction');
-		} else node.children.push(element(r));
-	}
-}
-
-function position(src: string, offset: number): { line: number; column: number } {
-	const before = src.slice(0, offset);
-	const line = before.split('\n').length;
-	return { line, column: offset - before.lastIndexOf('\n') };
-}
-
-export function parseXml(source: string): XmlParse {
-	const src = source.replace(/^\uFEFF/, '');
-	const r = new Reader(src);
+	let nodes: Array<Record<string | symbol, unknown>>;
 	try {
-		if (src.trim() === '') r.fail('the document is empty');
-		if (r.startsWith('<?xml')) {
-			r.pos += 5;
-			if (!/\s/.test(src[r.pos] ?? '')) r.fail('malformed XML declaration');
-			r.until('?>', 'The XML declaration');
-		}
-		misc(r);
-		if (r.done) r.fail('there is no root element');
-		if (r.src[r.pos] !== '<') r.fail('text is not allowed before the root element');
-		const root = element(r);
-		misc(r);
-		if (!r.done) r.fail(r.src[r.pos] === '<' ? 'only one root element is allowed' : 'text is not allowed after the root element');
-		return { ok: true, root };
+		nodes = parser.parse(text) as typeof nodes;
 	} catch (error) {
-		if (!(error instanceof XmlSyntaxError)) throw error;
-		return { ok: false, error: error.message, ...position(src, Math.min(error.offset, src.length)) };
+		// Not expected after the validator passed; the parser's own reason is still the best answer.
+		return fail((error as Error).message, 0);
 	}
-}
-
-/** The concatenated text of an element and its descendants. */
-export function textOf(node: XmlNode): string {
-	return 'text' in node ? node.text : node.children.map(textOf).join('');
+	const root = nodes.find((node) => Object.keys(node).some((key) => key !== '#text' && !key.startsWith('?')));
+	if (!root) return fail('there is no root element', 0);
+	const end = (root[META] as { endIndex?: number } | undefined)?.endIndex ?? text.length;
+	const extra = markup.slice(end).search(/\S/);
+	if (extra >= 0) {
+		return fail(markup[end + extra] === '<' ? 'only one root element is allowed' : 'text is not allowed after the root element', end + extra);
+	}
+	return { ok: true, root: Object.keys(root).find((key) => key !== ':@')! };
 }
