@@ -22,7 +22,7 @@ import { sign } from '../nodes/shared/twilio/signature';
 import { activateWorkflow, bindCredentials, createCredential, createWorkflow, type CredentialRef, type WorkflowJson } from '../scripts/n8n/instance';
 import { ensureN8nRuntime } from '../scripts/n8n/provision';
 import { startStack, type Stack } from '../scripts/n8n/stack';
-import { startFixedHostProxy } from './fixedHostProxy';
+import { startFixedHostProxy } from '../scripts/n8n/fixedHostProxy';
 import { childPids, exactlyOnce, nodeExecutionMs, peakRss, percentile, round, type ExactlyOnce, type PeakMemory } from './measure';
 import { builtInSmsWorkflow, emailWorkflow, noOpWorkflow, ourSmsWorkflow, ourTriggerWorkflow, plainWebhookWorkflow, SENDER_NODE, type SendSummary } from './workflows';
 
@@ -248,7 +248,7 @@ async function triggerComparison(bench: Bench): Promise<{ ours: TriggerRun; plai
 async function main() {
 	const started = Date.now();
 	let sandboxUrl = '';
-	const proxy = await startFixedHostProxy({ host: 'api.twilio.com', target: () => sandboxUrl });
+	const proxy = await startFixedHostProxy({ hosts: ['api.twilio.com'], target: () => sandboxUrl });
 	note('starting n8n with our package, the sandbox, and a proxy that sends api.twilio.com to the sandbox');
 	const stack = await startStack({
 		examples: [],

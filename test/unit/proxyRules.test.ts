@@ -119,7 +119,7 @@ describe('proxy rules, spelled out', () => {
 		expect(proxyLabel('http://user:s3cret@proxy.corp:3128')).toBe('proxy.corp:3128');
 		expect(proxyLabel('http://proxy.corp')).toBe('proxy.corp:80');
 		expect(proxyLabel('https://proxy.corp')).toBe('proxy.corp:443');
-		expect(proxyLabel('not a url')).not.toContain('not a url');
+		expect(proxyLabel('http://user:pa ss@bad host:x')).toBe('(unparseable URL)');
 	});
 
 	it('the environment signature changes with any variable that routes', () => {

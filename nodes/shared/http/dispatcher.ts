@@ -116,7 +116,7 @@ function proxyAgent(proxyUrl: string): ProxyAgent {
 			factory: (origin, options) => new Pool(origin, { ...options, connect: tagging((options as Pool.Options).connect, label) as Pool.Options['connect'] }),
 		});
 	} catch (error) {
-		throw new ProxyConnectError(label, 'the proxy URL is not valid', { final: true, cause: error });
+		throw new ProxyConnectError(label, 'write the proxy as http://host:port, with user:password@ before the host if it needs them (percent-encoded)', { final: true, cause: error });
 	}
 }
 

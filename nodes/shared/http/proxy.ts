@@ -80,6 +80,6 @@ export function proxyLabel(proxyUrl: string): string {
 		const scheme = u.protocol.replace(/:$/, '');
 		return `${u.hostname}:${u.port || DEFAULT_PORTS[scheme] || '?'}`;
 	} catch {
-		return '(an invalid proxy URL)';
+		return '(unparseable URL)';
 	}
 }
