@@ -66,7 +66,8 @@ function wantedFrom(ctx: IHookFunctions, twilio: TwilioContext): Wanted | undefi
 	const status = source === 'messagingService' && events.includes('messageStatus');
 	if (!sms && !voice && !status) return undefined;
 	const fail = (message: string) => new NodeOperationError(ctx.getNode(), message);
-	const number = sms || voice ? locatorValue(ctx, 'phoneNumber') : '';
+	// Only parameters the form shows may be read: n8n throws for a hidden resource locator.
+	const number = voice || (sms && source === 'phoneNumber') ? locatorValue(ctx, 'phoneNumber') : '';
 	const publicUrl = String((ctx.getNodeParameter('options', {}) as IDataObject).publicUrl ?? '').trim() || undefined;
 	const url = () => guard(ctx, twilio, () => publicWebhookUrl(ctx.getNodeWebhookUrl('default') ?? '', publicUrl, twilio.credentials.baseUrl === undefined));
 	if (source === 'messagingService') {
