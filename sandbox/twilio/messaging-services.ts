@@ -6,9 +6,9 @@
 import { iso8601 } from '../dates';
 import { first, type FormParams } from '../form';
 import type { Route, RouteContext } from '../router';
-import type { HttpCallbackMethod, IncomingNumberRecord, MessagingServiceRecord, SandboxStateView } from '../state';
+import type { IncomingNumberRecord, MessagingServiceRecord, SandboxStateView } from '../state';
 import { TwilioApiError, twilioErrors } from './errors';
-import { isCallbackUrl } from './numbers';
+import { callbackFields } from './numbers';
 import { pageV1 } from './paging';
 
 const SERVICE_LINKS = [
@@ -81,20 +81,7 @@ const invalidParameter = (name: string, value: string) => new TwilioApiError(400
 
 /** Validate everything first, then apply, so a bad field leaves the service untouched. An empty URL clears it to null. */
 function applyServiceUpdate(s: MessagingServiceRecord, form: FormParams): void {
-	const patch: Partial<MessagingServiceRecord> = {};
-	for (const [param, field] of Object.entries(SERVICE_URLS)) {
-		const v = first(form, param)?.trim();
-		if (v === undefined) continue;
-		if (!isCallbackUrl(v)) throw twilioErrors.invalidCallbackUrl(param);
-		patch[field] = v === '' ? null : v;
-	}
-	for (const [param, field] of Object.entries(SERVICE_METHODS)) {
-		const v = first(form, param);
-		if (v === undefined) continue;
-		const m = v.trim().toUpperCase();
-		if (m !== 'GET' && m !== 'POST') throw twilioErrors.invalidMethod(param);
-		patch[field] = m as HttpCallbackMethod;
-	}
+	const patch: Partial<MessagingServiceRecord> = callbackFields(form, SERVICE_URLS, SERVICE_METHODS, null);
 	const flag = first(form, 'UseInboundWebhookOnNumber');
 	if (flag !== undefined) {
 		const f = flag.trim().toLowerCase();

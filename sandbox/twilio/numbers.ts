@@ -84,22 +84,36 @@ export function isCallbackUrl(value: string): boolean {
 	}
 }
 
-/** Validate everything first, then apply, so a bad field leaves the number untouched. */
-function applyUpdate(n: IncomingNumberRecord, form: FormParams): void {
-	const patch: Partial<IncomingNumberRecord> = {};
-	for (const [param, field] of Object.entries(URL_PARAMS)) {
-		const v = first(form, param);
+/**
+ * The webhook URLs and methods of an update form, checked as Twilio checks them (21502, 21403).
+ * `cleared` is what an empty URL becomes: "" on a number, null on a Messaging Service.
+ */
+export function callbackFields<U extends string, M extends string>(
+	form: FormParams,
+	urls: Record<string, U>,
+	methods: Record<string, M>,
+	cleared: '' | null,
+): Partial<Record<U, string | null> & Record<M, HttpCallbackMethod>> {
+	const patch: Partial<Record<string, string | null>> = {};
+	for (const [param, field] of Object.entries(urls)) {
+		const v = first(form, param)?.trim();
 		if (v === undefined) continue;
-		if (!isCallbackUrl(v.trim())) throw twilioErrors.invalidCallbackUrl(param);
-		patch[field] = v.trim();
+		if (!isCallbackUrl(v)) throw twilioErrors.invalidCallbackUrl(param);
+		patch[field] = v === '' ? cleared : v;
 	}
-	for (const [param, field] of Object.entries(METHOD_PARAMS)) {
+	for (const [param, field] of Object.entries(methods)) {
 		const v = first(form, param);
 		if (v === undefined) continue;
 		const m = v.trim().toUpperCase();
 		if (m !== 'GET' && m !== 'POST') throw twilioErrors.invalidMethod(param);
-		patch[field] = m as HttpCallbackMethod;
+		patch[field] = m;
 	}
+	return patch as Partial<Record<U, string | null> & Record<M, HttpCallbackMethod>>;
+}
+
+/** Validate everything first, then apply, so a bad field leaves the number untouched. */
+function applyUpdate(n: IncomingNumberRecord, form: FormParams): void {
+	const patch: Partial<IncomingNumberRecord> = callbackFields(form, URL_PARAMS, METHOD_PARAMS, '') as Partial<IncomingNumberRecord>;
 	const name = first(form, 'FriendlyName');
 	if (name !== undefined) patch.friendlyName = name.slice(0, 64);
 	const lookup = first(form, 'VoiceCallerIdLookup');
