@@ -1,4 +1,5 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import { send } from '../http/send';
 import { redact } from '../redact';
 
 export const RESEND_DEFAULT_BASE_URL = 'https://api.resend.com';
@@ -17,9 +18,18 @@ export async function resendApiTest(
 	if (!apiKey) return { status: 'Error', message: 'The Resend credential has no API key' };
 	const base = data.useCustomBaseUrl === true && typeof data.baseUrl === 'string' && data.baseUrl ? data.baseUrl.replace(/\/+$/, '') : RESEND_DEFAULT_BASE_URL;
 	try {
-		const res = await fetch(`${base}/domains`, { headers: { Authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(15_000) });
-		const body = (await res.json().catch(() => ({}))) as { name?: string; message?: string };
-		if (res.ok) return { status: 'OK', message: 'Connected with a full-access API key.' };
+		// Through send(), like every other call, so the test uses the same proxy settings as the nodes.
+		const res = await send(
+			{ method: 'GET', url: `${base}/domains`, headers: { Authorization: `Bearer ${apiKey}` } },
+			{ kind: 'read', timeoutMs: 15_000, retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 } },
+		);
+		let body: { name?: string; message?: string } = {};
+		try {
+			body = JSON.parse(res.body) as typeof body;
+		} catch {
+			// Not JSON: a proxy or load balancer answered.
+		}
+		if (res.status >= 200 && res.status < 300) return { status: 'OK', message: 'Connected with a full-access API key.' };
 		if (res.status === 401 && body.name === 'restricted_api_key') {
 			return { status: 'OK', message: 'Connected with a sending-only API key (it can send email, nothing else).' };
 		}
