@@ -5,6 +5,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { readTwilioCredentials, TWILIO_CREDENTIAL } from '../shared/twilio/client';
 import { emptyTwiml, messagingReplyTwiml, voiceReplyTwiml } from '../shared/twilio/twiml';
+import { describeCodePoint, findNonXmlChar } from '../shared/validation/xml';
 import { markChanged, seenBefore } from './dedupe';
 import { classify, dedupeKey, EVENT_LABELS, toOutput, type TriggerEvent } from './events';
 import { signingToken } from './hooks';
@@ -49,18 +50,36 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 	return Array.isArray(v) ? v[0] : v;
 }
 
+/**
+ * Replies often echo what came in ("You said: {{ $json.body }}"), and a character XML cannot carry
+ * would make the TwiML builder throw with the whole text. Twilio is waiting on this request, so the
+ * trigger answers anyway, with a space in its place, and says so in the log (without the text).
+ */
+function xmlSafe(ctx: IWebhookFunctions, field: string, value: unknown): string {
+	let rest = String(value ?? '');
+	let out = '';
+	let first: string | undefined;
+	for (let bad = findNonXmlChar(rest); bad; bad = findNonXmlChar(rest)) {
+		first ??= describeCodePoint(bad.code);
+		out += `${rest.slice(0, bad.index)} `;
+		rest = rest.slice(bad.index + String.fromCodePoint(bad.code).length);
+	}
+	if (first) ctx.logger.warn(`Twilio Trigger "${ctx.getNode().name}": ${field} contained ${first}, which TwiML (XML) cannot carry; it was replaced by a space`);
+	return out + rest;
+}
+
 /** What the trigger itself answers for this event, or that the workflow will. */
 function answerFor(ctx: IWebhookFunctions, event: TriggerEvent): Answer {
 	if (event === 'incomingSms') {
 		const mode = ctx.getNodeParameter('smsReply', 'none') as string;
 		if (mode === 'workflow') return { kind: 'workflow' };
-		if (mode === 'text') return { kind: 'twiml', twiml: messagingReplyTwiml(String(ctx.getNodeParameter('replyText', '') ?? '')) };
+		if (mode === 'text') return { kind: 'twiml', twiml: messagingReplyTwiml(xmlSafe(ctx, 'Reply Text', ctx.getNodeParameter('replyText', ''))) };
 		return { kind: 'twiml', twiml: emptyTwiml() };
 	}
 	if (event === 'incomingCall') {
 		const mode = ctx.getNodeParameter('voiceReply', 'say') as string;
 		if (mode === 'workflow') return { kind: 'workflow' };
-		if (mode === 'dial') return { kind: 'twiml', twiml: voiceReplyTwiml({ kind: 'dial', number: String(ctx.getNodeParameter('forwardTo', '')).trim() }) };
+		if (mode === 'dial') return { kind: 'twiml', twiml: voiceReplyTwiml({ kind: 'dial', number: xmlSafe(ctx, 'Forward To', ctx.getNodeParameter('forwardTo', '')).trim() }) };
 		if (mode === 'reject') {
 			const reason = ctx.getNodeParameter('rejectReason', 'rejected') === 'busy' ? 'busy' : 'rejected';
 			return { kind: 'twiml', twiml: voiceReplyTwiml({ kind: 'reject', reason }) };
@@ -69,7 +88,7 @@ function answerFor(ctx: IWebhookFunctions, event: TriggerEvent): Answer {
 			kind: 'twiml',
 			twiml: voiceReplyTwiml({
 				kind: 'say',
-				text: String(ctx.getNodeParameter('sayText', '') ?? ''),
+				text: xmlSafe(ctx, 'Say Text', ctx.getNodeParameter('sayText', '')),
 				voice: String(ctx.getNodeParameter('voice', 'Polly.Joanna')),
 				language: String(ctx.getNodeParameter('language', '') ?? '') || undefined,
 			}),
@@ -182,12 +201,13 @@ function isPending(key: string, now = Date.now()): boolean {
 }
 
 /**
- * Re-marks the retry memory as changed once n8n has created the execution, so that n8n saves it
- * with the workflow's answer. n8n 2.x resets the mark when it builds the execution's Workflow over
- * this static data (WorkflowRunner.establishContextForPersistence), in the same tick as webhook()
- * returns, before any I/O; setImmediate runs after that and long before any execution can end
- * (creating one takes database writes). n8n 1.x never resets the mark and this is harmless there.
- * The e2e test "workflow answer, retry on another process" fails if this ordering changes.
+ * n8n saves static data with the workflow's answer only if it is marked changed, and n8n 2.x may
+ * reset that mark when it builds the execution's Workflow over the same object
+ * (WorkflowRunner.establishContextForPersistence), which happens in the same tick as webhook()
+ * returns, before any I/O. One re-mark after this tick (setImmediate) keeps it set either way, long
+ * before any execution can end (creating one takes database writes), with no timer left running.
+ * test/e2e/trigger-retry-memory.test.ts checks the outcome: the memory is in the database once the
+ * workflow has answered.
  */
 function awaitWorkflowAnswer(res: ResponseLike, staticData: IDataObject, key: string, event: TriggerEvent, fromRespondNode: boolean): void {
 	pending.set(key, Date.now() + PENDING_MS);

@@ -141,6 +141,14 @@ describe('Twilio Trigger webhook()', () => {
 		expect(out.workflowData).toHaveLength(1);
 	});
 
+	it('answers with a space for a character XML cannot carry in an echoed reply, and warns without the text', async () => {
+		const h = harness({ request: signedForm({ ...SMS, MessageSid: 'SM' + '9'.repeat(32) }), params: { smsReply: 'text', replyText: 'You said: Disk\u000bfull \uD800!' } });
+		await handleWebhook(h.ctx);
+		expect(h.sent[0]).toMatchObject({ status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response><Message>You said: Disk full  !</Message></Response>' });
+		expect(h.warnings).toEqual([expect.stringContaining('Reply Text contained U+000B (a control character)')]);
+		expect(h.warnings[0]).not.toContain('You said');
+	});
+
 	it('leaves the answer to the workflow, re-marks the retry memory once after this tick, and runs no timer', async () => {
 		jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
 		try {
