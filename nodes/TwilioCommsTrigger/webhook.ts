@@ -7,6 +7,7 @@ import { readTwilioCredentials, TWILIO_CREDENTIAL } from '../shared/twilio/clien
 import { emptyTwiml, messagingReplyTwiml, voiceReplyTwiml } from '../shared/twilio/twiml';
 import { describeCodePoint, findNonXmlChar } from '../shared/validation/xml';
 import { markChanged, seenBefore } from './dedupe';
+import { workflowReplyMode } from './description';
 import { classify, dedupeKey, EVENT_LABELS, toOutput, type TriggerEvent } from './events';
 import { signingToken } from './hooks';
 import { expectedUrl, verifyRequest, type Rejection } from './verify';
@@ -163,16 +164,38 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	}
 
 	const workflowData = [ctx.helpers.returnJsonArray([toOutput(event, params)])];
+	// The memory must be in the database before Twilio has any answer, so that no retry can beat it.
+	// n8n saves static data (if marked changed) just before it sends the answer, and sends it after
+	// creating the execution, which may reset the mark (see remarkAfterThisTick).
+	remarkAfterThisTick(staticData);
 	if (answer.kind === 'workflow') {
-		awaitWorkflowAnswer(res, staticData, key, event, options.workflowReplyFrom === 'respondNode');
+		awaitWorkflowAnswer(res, key, event, options.workflowReplyFrom === 'respondNode');
 		return { workflowData };
 	}
-	// Answered here, with noWebhookResponse: n8n then saves static data (the retry memory) before it
-	// starts the execution (LiveWebhooks' response callback). Returning webhookResponse instead would
-	// lose it: n8n 2.x builds the execution's Workflow over the same static data first, which clears
-	// its "changed" mark. test/e2e/trigger-retry-memory.test.ts fails if n8n stops saving it first.
+	const nodeMode = workflowReplyMode({
+		events,
+		smsReply: ctx.getNodeParameter('smsReply', 'none') as string,
+		voiceReply: ctx.getNodeParameter('voiceReply', 'say') as string,
+		workflowReplyFrom: options.workflowReplyFrom,
+	});
+	if (nodeMode === 'onReceived') return { workflowData, webhookResponse: answer.twiml };
+	// n8n would wait for the workflow here (the node answers its other events from it), so the trigger
+	// answers itself. n8n then saves the memory just after this answer, before the execution starts.
 	send(res, 200, 'text/xml; charset=utf-8', answer.twiml);
 	return { workflowData, noWebhookResponse: true };
+}
+
+/**
+ * n8n saves a webhook's static data only if it is marked changed, and n8n 2.x resets that mark when
+ * it builds the execution's Workflow over the same object (WorkflowRunner.establishContextForPersistence),
+ * in the same tick as webhook() returns, before any I/O. The answer (ours, or the workflow's) and the
+ * save come only after the execution is created in the database, so one re-mark after this tick
+ * (setImmediate) lands in between, with no timer left running. n8n 1.x saves before creating the
+ * execution and never resets the mark; the re-mark is harmless there.
+ * test/e2e/trigger-retry-memory.test.ts and the queue test fail if this ordering changes.
+ */
+function remarkAfterThisTick(staticData: IDataObject): void {
+	setImmediate(() => markChanged(staticData));
 }
 
 /**
@@ -200,19 +223,10 @@ function isPending(key: string, now = Date.now()): boolean {
 	return pending.has(key);
 }
 
-/**
- * n8n saves static data with the workflow's answer only if it is marked changed, and n8n 2.x may
- * reset that mark when it builds the execution's Workflow over the same object
- * (WorkflowRunner.establishContextForPersistence), which happens in the same tick as webhook()
- * returns, before any I/O. One re-mark after this tick (setImmediate) keeps it set either way, long
- * before any execution can end (creating one takes database writes), with no timer left running.
- * test/e2e/trigger-retry-memory.test.ts checks the outcome: the memory is in the database once the
- * workflow has answered.
- */
-function awaitWorkflowAnswer(res: ResponseLike, staticData: IDataObject, key: string, event: TriggerEvent, fromRespondNode: boolean): void {
+/** Remembers the delivery in this process until its workflow has answered. */
+function awaitWorkflowAnswer(res: ResponseLike, key: string, event: TriggerEvent, fromRespondNode: boolean): void {
 	pending.set(key, Date.now() + PENDING_MS);
 	if (pending.size > PENDING_MAX) pending.delete(pending.keys().next().value as string);
-	setImmediate(() => markChanged(staticData));
 	// 'finish', not 'close': when Twilio times out it closes the connection, and its retry must
 	// still find the delivery pending until the workflow's answer (and the saved memory) exists.
 	res.once?.('finish', () => pending.delete(key));

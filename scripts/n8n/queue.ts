@@ -18,6 +18,8 @@ import { setUpInstance, timer, type InstanceSetup } from './stack';
 export interface QueueStackOptions {
 	/** Default 2. */
 	workers?: number;
+	/** Webhook processes behind the one WEBHOOK_URL, as behind a load balancer; default 2. */
+	webhookProcesses?: number;
 	/** Workflow files to import and activate on the main; default every examples/*.json. */
 	examples?: string[];
 	statusStepMs?: number;
@@ -32,6 +34,8 @@ export interface QueueStack extends InstanceSetup {
 	main: N8nServer;
 	/** Receives production webhooks: WEBHOOK_URL points here. */
 	webhook: N8nServer;
+	/** Every webhook process, `webhook` first; the others serve the same webhooks on their own ports. */
+	webhooks: N8nServer[];
 	workers: N8nServer[];
 	pkg: InstalledPackage;
 	userFolder: string;
@@ -89,17 +93,23 @@ export async function startQueueStack(opts: QueueStackOptions = {}): Promise<Que
 		const setupP = setUpInstance({ n8n: main, pkg, sandboxUrl: sandbox.url, examples: opts.examples, log });
 		// Awaited below, after the processes settle; until then a failure must not count as unhandled.
 		setupP.catch(() => undefined);
-		const webhookP = startN8n({ ...common, command: 'webhook', port: webhookPort, logName: 'n8n-webhook.log' });
+		const webhookCount = Math.max(1, opts.webhookProcesses ?? 2);
+		const webhookPs = Array.from({ length: webhookCount }, (_, i) =>
+			startN8n({ ...common, command: 'webhook', port: i === 0 ? webhookPort : undefined, logName: i === 0 ? 'n8n-webhook.log' : `n8n-webhook-${i + 1}.log` }),
+		);
 		const workerPs = Array.from({ length: opts.workers ?? 2 }, (_, i) => startN8n({ ...common, command: 'worker', logName: `n8n-worker-${i + 1}.log` }));
 		// Settled, not Promise.all: a process still starting when another fails must be stopped too.
-		const settled = await time('others', () => Promise.allSettled([webhookP, ...workerPs]));
+		const settled = await time('others', () => Promise.allSettled([...webhookPs, ...workerPs]));
 		for (const r of settled) if (r.status === 'fulfilled') started(r.value);
 		const setup = await setupP;
 		const failed = settled.find((r) => r.status === 'rejected');
 		if (failed) throw failed.reason;
-		const [webhook, ...workers] = settled.map((r) => (r as PromiseFulfilledResult<N8nServer>).value);
+		const all = settled.map((r) => (r as PromiseFulfilledResult<N8nServer>).value);
+		const webhooks = all.slice(0, webhookCount);
+		const workers = all.slice(webhookCount);
+		const webhook = webhooks[0];
 		log(`queue mode ready: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
-		return { sandbox, redis, main, webhook, workers, pkg, userFolder, ...setup, timings, stop };
+		return { sandbox, redis, main, webhook, webhooks, workers, pkg, userFolder, ...setup, timings, stop };
 	} catch (e) {
 		keepFolder = opts.keepUserFolder ?? true;
 		await stop();

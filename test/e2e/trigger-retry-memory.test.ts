@@ -10,40 +10,15 @@
  * number is shared with other test files. The queue test repeats this across two webhook processes.
  */
 import { randomUUID } from 'node:crypto';
-import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { FULL_ACCOUNT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { deliver, inboundCall, inboundSms } from '../support/n8n/twilioDelivery';
+import { deliver, inboundCall, inboundSms, slowTriggerWorkflow } from '../support/n8n/twilioDelivery';
 import { useN8n } from './harness';
 
 const n8n = useN8n();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TO = '+15555550144';
 const WAIT_S = 4;
-
-/** Trigger (manual set-up) → Wait → Set `reply`. */
-function workflow(name: string, trigger: Record<string, unknown>, reply: string, waitSeconds = WAIT_S): { json: WorkflowJson; webhookId: string } {
-	const webhookId = randomUUID();
-	const json = {
-		name,
-		nodes: [
-			{ name: 'Twilio Trigger', type: 'n8n-nodes-comms.twilioCommsTrigger', typeVersion: 1, position: [0, 0], webhookId, parameters: { setupMode: 'manual', options: {}, ...trigger } },
-			{ name: 'Slow work', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [220, 0], webhookId: randomUUID(), parameters: { amount: waitSeconds, unit: 'seconds' } },
-			{
-				name: 'Reply',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [440, 0],
-				parameters: { mode: 'manual', assignments: { assignments: [{ id: randomUUID(), name: 'reply', type: 'string', value: reply }] }, includeOtherFields: false, options: {} },
-			},
-		],
-		connections: {
-			'Twilio Trigger': { main: [[{ node: 'Slow work', type: 'main', index: 0 }]] },
-			'Slow work': { main: [[{ node: 'Reply', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	} as unknown as WorkflowJson;
-	return { json, webhookId };
-}
+const workflow = (name: string, trigger: Record<string, unknown>, reply: string, waitSeconds = WAIT_S) => slowTriggerWorkflow(name, trigger, reply, waitSeconds);
 
 async function staticMemory(workflowId: string): Promise<string[]> {
 	const { data } = await n8n.rest.get<{ staticData?: Record<string, { seen?: Array<[string, number]> }> | null }>(`/rest/workflows/${workflowId}`);

@@ -1,17 +1,18 @@
 /**
- * Our nodes in n8n's queue mode: a Redis, a main, a webhook process and two workers sharing one
+ * Our nodes in n8n's queue mode: a Redis, a main, two webhook processes and two workers sharing one
  * user folder. The main activates workflows (the Twilio trigger registers its SmsUrl then), the
  * webhook process takes production webhooks and enqueues, and a worker runs the execution.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
+import { FULL_ACCOUNT, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { activateWorkflow, bindCredentials, createWorkflow, listExecutions, type SavedWorkflow } from '../../scripts/n8n/instance';
 import { startQueueStack, type QueueStack } from '../../scripts/n8n/queue';
 import type { N8nServer } from '../../scripts/n8n/server';
 import { REPO_ROOT } from '../../scripts/n8n/paths';
 import { SandboxClient } from '../support/n8n/sandboxClient';
+import { deliver, inboundSms, slowTriggerWorkflow } from '../support/n8n/twilioDelivery';
 import { bodyOf, bulkSmsWorkflow, type BulkRow } from './bulkSmsWorkflow';
 
 const INBOUND_EXAMPLE = path.join(REPO_ROOT, 'examples', 'inbound-sms-reply.json');
@@ -42,7 +43,7 @@ const logOf = (s: N8nServer) => fs.readFileSync(s.logFile, 'utf8');
 function whoHandled(executionId: string) {
 	const said = (s: N8nServer, what: string) => logOf(s).includes(`${what} ${executionId} (job `);
 	return {
-		enqueuedBy: [stack.main, stack.webhook].filter((s) => said(s, 'Enqueued execution')).map((s) => path.basename(s.logFile)),
+		enqueuedBy: [stack.main, ...stack.webhooks].filter((s) => said(s, 'Enqueued execution')).map((s) => path.basename(s.logFile)),
 		ranOn: stack.workers.filter((w) => said(w, 'Worker started execution')).map((w) => path.basename(w.logFile)),
 		mainRan: said(stack.main, 'Worker started execution'),
 	};
@@ -173,5 +174,61 @@ describe('queue mode: Inbound SMS → reply through the webhook process', () => 
 		expect(data.replies.map((r) => r.body)).toEqual(['Text STATUS for the service status, or anything else to reach us.']);
 		// Each delivery is answered only once its execution (if any) has finished, so the count is final here.
 		expect((await listExecutions(stack.rest, wf.id)).length).toBe(before + 1);
+	});
+});
+
+describe('queue mode: a retried delivery lands on the other webhook process', () => {
+	const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+	/** Both processes serve the public URL (WEBHOOK_URL, the first one's address) that Twilio signs. */
+	async function importTrigger(name: string, trigger: Record<string, unknown>, waitSeconds: number) {
+		const { json, webhookId } = slowTriggerWorkflow(name, trigger, 'Done', waitSeconds);
+		json.nodes = json.nodes.map((n) => ({ id: randomUUID(), ...n }));
+		const wf = await activateWorkflow(stack.rest, await createWorkflow(stack.rest, bindCredentials(json, [stack.credentials.twilio])));
+		const path_ = `/webhook/${webhookId}/webhook`;
+		return { wf, url: `${stack.webhooks[0].url}${path_}`, otherProcess: `${stack.webhooks[1].url}${path_}` };
+	}
+
+	async function executionsWhenSettled(workflowId: string): Promise<Array<{ id: string; status: string }>> {
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			const all = await listExecutions(stack.rest, workflowId);
+			if ((all.length > 0 && all.every((e) => !['new', 'running', 'waiting'].includes(e.status))) || Date.now() > deadline) {
+				await sleep(1_000);
+				return listExecutions(stack.rest, workflowId);
+			}
+			await sleep(250);
+		}
+	}
+
+	it('runs two webhook processes', () => {
+		expect(stack.webhooks).toHaveLength(2);
+		expect(new Set(stack.webhooks.map((w) => w.port)).size).toBe(2);
+	});
+
+	it('immediate answer: the retry, while the first execution still runs on a worker, starts nothing', async () => {
+		const { wf, url, otherProcess } = await importTrigger('queue retry: immediate answer', { events: ['incomingSms'], smsReply: 'text', replyText: 'Got it' }, 5);
+		const token = `queue-${randomUUID()}`;
+		const params = inboundSms('+15555550145', SAMPLE_RECIPIENT, `slow ${token}`, FULL_ACCOUNT.sid);
+		const first = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
+		expect(first).toMatchObject({ timedOut: false, status: 200, body: expect.stringContaining('<Message>Got it</Message>') });
+		const retry = await deliver({ url, postTo: otherProcess, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
+		expect(retry).toMatchObject({ timedOut: false, status: 200, body: expect.stringContaining('<Message>Got it</Message>') });
+		// Still running then: the retry was recognised from the database, not from a finished execution.
+		expect((await listExecutions(stack.rest, wf.id)).map((e) => e.status)).not.toContain('success');
+		const executions = await executionsWhenSettled(wf.id);
+		expect(executions.map((e) => e.status)).toEqual(['success']);
+		expect(whoHandled(executions[0].id).enqueuedBy).toEqual(['n8n-webhook.log']);
+	});
+
+	it("workflow answer: the retry after the answer starts nothing on the other process", async () => {
+		const { wf, url, otherProcess } = await importTrigger('queue retry: workflow answer', { events: ['incomingSms'], smsReply: 'workflow', options: { workflowReplyFrom: 'lastNode' } }, 1);
+		const token = `queue-${randomUUID()}`;
+		const params = inboundSms('+15555550146', SAMPLE_RECIPIENT, `answer ${token}`, FULL_ACCOUNT.sid);
+		const first = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
+		expect(first).toMatchObject({ timedOut: false, status: 200, body: 'Done' });
+		const retry = await deliver({ url, postTo: otherProcess, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
+		expect(retry).toMatchObject({ timedOut: false, status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
+		expect((await executionsWhenSettled(wf.id)).map((e) => e.status)).toEqual(['success']);
 	});
 });

@@ -4,8 +4,10 @@
  * It can be posted to another address than the signed one (a second webhook process behind the same
  * public URL), and given up after a read timeout, as Twilio gives up on a slow answer.
  */
+import { randomUUID } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { harnessFetch } from '../../../scripts/n8n/http';
+import type { WorkflowJson } from '../../../scripts/n8n/instance';
 
 export interface Delivery {
 	/** The URL Twilio was configured with: what the signature covers. */
@@ -50,4 +52,29 @@ export function inboundSms(to: string, from: string, body: string, accountSid: s
 export function inboundCall(to: string, from: string, accountSid: string): Record<string, string> {
 	const sid = `CA${Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')}`;
 	return { AccountSid: accountSid, ApiVersion: '2010-04-01', CallSid: sid, CallStatus: 'ringing', Direction: 'inbound', From: from, To: to };
+}
+
+/** Twilio Comms Trigger (manual set-up, so no number is shared) → Wait → Set `reply`. */
+export function slowTriggerWorkflow(name: string, trigger: Record<string, unknown>, reply: string, waitSeconds: number): { json: WorkflowJson; webhookId: string } {
+	const webhookId = randomUUID();
+	const json = {
+		name,
+		nodes: [
+			{ name: 'Twilio Trigger', type: 'n8n-nodes-comms.twilioCommsTrigger', typeVersion: 1, position: [0, 0], webhookId, parameters: { setupMode: 'manual', options: {}, ...trigger }, credentials: { twilioCommsApi: { id: '', name: 'bound by the harness' } } },
+			{ name: 'Slow work', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [220, 0], webhookId: randomUUID(), parameters: { amount: waitSeconds, unit: 'seconds' } },
+			{
+				name: 'Reply',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [440, 0],
+				parameters: { mode: 'manual', assignments: { assignments: [{ id: randomUUID(), name: 'reply', type: 'string', value: reply }] }, includeOtherFields: false, options: {} },
+			},
+		],
+		connections: {
+			'Twilio Trigger': { main: [[{ node: 'Slow work', type: 'main', index: 0 }]] },
+			'Slow work': { main: [[{ node: 'Reply', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	} as unknown as WorkflowJson;
+	return { json, webhookId };
 }
