@@ -7,10 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { SAMPLE_RECIPIENT, VERIFY_SERVICE } from '../../sandbox/fixtures';
 import { startFixedHostProxy, type FixedHostProxy } from '../../scripts/n8n/fixedHostProxy';
+import { restoreProxyEnvAfterAll, setProxyEnv } from '../support/proxyEnv';
 import { runEmailNode } from '../support/resendWorkflows';
 import { runNode } from '../support/twilioWorkflows';
 
-const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
 const NO_BASE_URL = { useCustomBaseUrl: false };
 
 let sandbox: Sandbox;
@@ -18,21 +18,15 @@ let sandbox: Sandbox;
 let proxy: FixedHostProxy;
 /** Allows no host at all: every CONNECT gets 403. */
 let refusing: FixedHostProxy;
-let saved: Record<string, string | undefined>;
 
-function setEnv(env: Record<string, string>) {
-	for (const k of PROXY_VARS) delete process.env[k];
-	Object.assign(process.env, env);
-}
+restoreProxyEnvAfterAll();
 
 beforeAll(async () => {
-	saved = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]));
 	sandbox = await startSandbox({ statusStepMs: 50 });
 	proxy = await startFixedHostProxy({ hosts: ['api.twilio.com', 'verify.twilio.com', 'messaging.twilio.com', 'api.resend.com'], target: () => sandbox.url });
 	refusing = await startFixedHostProxy({ hosts: [], target: () => sandbox.url });
 });
 afterAll(async () => {
-	setEnv(Object.fromEntries(Object.entries(saved).filter((e): e is [string, string] => e[1] !== undefined)));
 	await Promise.all([sandbox.close(), proxy.close(), refusing.close()]);
 });
 beforeEach(() => {
@@ -48,7 +42,7 @@ const email = (credential?: IDataObject) =>
 
 describe('NO_PROXY', () => {
 	it('sends to a sandbox on 127.0.0.1 directly although HTTP_PROXY and HTTPS_PROXY are set', async () => {
-		setEnv({ HTTP_PROXY: proxy.proxyUrl, HTTPS_PROXY: proxy.proxyUrl, NO_PROXY: '127.0.0.1,localhost' });
+		setProxyEnv({ HTTP_PROXY: proxy.proxyUrl, HTTPS_PROXY: proxy.proxyUrl, NO_PROXY: '127.0.0.1,localhost' });
 		const r = await sms();
 		expect(r.error).toBeUndefined();
 		expect(r.outputs(r.nodeName)[0].json.sid).toMatch(/^SM[0-9a-f]{32}$/);
@@ -60,7 +54,7 @@ describe('NO_PROXY', () => {
 	});
 
 	it('without it, the same run goes to HTTP_PROXY (and this proxy refuses plain requests)', async () => {
-		setEnv({ HTTP_PROXY: proxy.proxyUrl });
+		setProxyEnv({ HTTP_PROXY: proxy.proxyUrl });
 		const r = await sms();
 		expect(r.error?.message).toMatch(/403/);
 		expect(sandbox.state.messages.size).toBe(0);
@@ -89,7 +83,7 @@ describe('a proxy that refuses', () => {
 		],
 		['Send Email', 'api.resend.com', () => email(NO_BASE_URL), 'Send Email failed'],
 	])('%s fails at once with an error naming the proxy and %s, and nothing is sent', async (_name, host, run, prefix) => {
-		setEnv({ HTTPS_PROXY: refusing.proxyUrl, NO_PROXY: '127.0.0.1,localhost' });
+		setProxyEnv({ HTTPS_PROXY: refusing.proxyUrl, NO_PROXY: '127.0.0.1,localhost' });
 		const r = await run();
 		expect(r.error?.message).toBe(
 			`${prefix}: Could not connect to ${host} through the proxy 127.0.0.1:${port()} (from HTTPS_PROXY): the proxy refused the connection (403); its policy must allow this host. The request did not reach ${host}, so nothing was sent (1 attempt(s))`,

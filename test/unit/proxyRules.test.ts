@@ -3,28 +3,17 @@
  * getProxyForUrl() for every request, and that same package is installed here (through n8n-core),
  * so it is the oracle for a grid of environments and URLs.
  */
+import { restoreProxyEnvAfterAll, setProxyEnv } from '../support/proxyEnv';
 import { bypassesProxy, proxyEnvSignature, proxyFor, proxyLabel } from '../../nodes/shared/http/proxy';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { getProxyForUrl } = require('proxy-from-env') as { getProxyForUrl(url: string): string };
 
-const VARS = [
-	'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy',
-	'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_http_proxy', 'npm_config_no_proxy', 'NPM_CONFIG_NO_PROXY',
-];
+restoreProxyEnvAfterAll();
 
 function withEnv<T>(env: Record<string, string>, fn: () => T): T {
-	const saved = Object.fromEntries(VARS.map((k) => [k, process.env[k]]));
-	for (const k of VARS) delete process.env[k];
-	Object.assign(process.env, env);
-	try {
-		return fn();
-	} finally {
-		for (const k of VARS) {
-			if (saved[k] === undefined) delete process.env[k];
-			else process.env[k] = saved[k];
-		}
-	}
+	setProxyEnv(env);
+	return fn();
 }
 
 const URLS = [

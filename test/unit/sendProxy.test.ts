@@ -9,28 +9,23 @@ import { ProxyError, send } from '../../nodes/shared/http/send';
 import { describeProxyFailure, routeFor } from '../../nodes/shared/http/dispatcher';
 import { toNodeError } from '../../nodes/shared/twilio/errors';
 import { startFixedHostProxy, type FixedHostProxy } from '../../scripts/n8n/fixedHostProxy';
+import { restoreProxyEnvAfterAll, setProxyEnv } from '../support/proxyEnv';
 
 const FAST = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 1000 };
-const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
 const node: INode = { id: 'n', name: 'Send SMS', type: 'CUSTOM.sendSms', typeVersion: 1, position: [0, 0], parameters: {} };
 
-let saved: Record<string, string | undefined>;
 let proxy: FixedHostProxy;
 let authProxy: FixedHostProxy;
 let server: http.Server;
 let origin: string;
 let hits = 0;
 
-function setEnv(env: Record<string, string>) {
-	for (const k of PROXY_VARS) delete process.env[k];
-	Object.assign(process.env, env);
-}
+restoreProxyEnvAfterAll();
 
 const post = (url: string) =>
 	send({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'To=%2B15555550123' }, { kind: 'create', timeoutMs: 5000, retry: FAST });
 
 beforeAll(async () => {
-	saved = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]));
 	proxy = await startFixedHostProxy({ hosts: ['api.twilio.com'], target: () => origin });
 	authProxy = await startFixedHostProxy({ hosts: ['api.twilio.com'], target: () => origin, auth: 'alice:right-pass' });
 	server = http.createServer((req, res) => {
@@ -42,7 +37,6 @@ beforeAll(async () => {
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-	setEnv(Object.fromEntries(Object.entries(saved).filter((e): e is [string, string] => e[1] !== undefined)));
 	server.closeAllConnections();
 	await new Promise((r) => server.close(r));
 	await Promise.all([proxy.close(), authProxy.close()]);
@@ -55,7 +49,7 @@ beforeEach(() => {
 
 describe('send() and the proxy variables', () => {
 	it('NO_PROXY sends a local base URL directly: the proxy sees nothing', async () => {
-		setEnv({ HTTP_PROXY: proxy.proxyUrl, HTTPS_PROXY: proxy.proxyUrl, NO_PROXY: 'localhost,127.0.0.1' });
+		setProxyEnv({ HTTP_PROXY: proxy.proxyUrl, HTTPS_PROXY: proxy.proxyUrl, NO_PROXY: 'localhost,127.0.0.1' });
 		const res = await post(`${origin}/2010-04-01/Accounts/AC1/Messages.json`);
 		expect(res.status).toBe(201);
 		expect(hits).toBe(1);
@@ -63,7 +57,7 @@ describe('send() and the proxy variables', () => {
 	});
 
 	it('without NO_PROXY, a plain-http URL goes to HTTP_PROXY as an absolute-URI request (as n8n forwards it)', async () => {
-		setEnv({ HTTP_PROXY: proxy.proxyUrl });
+		setProxyEnv({ HTTP_PROXY: proxy.proxyUrl });
 		const url = `${origin}/2010-04-01/Accounts/AC1/Messages.json`;
 		const res = await post(url);
 		// This proxy refuses plain requests; a forwarding proxy's refusal is an ordinary HTTP answer.
@@ -73,7 +67,7 @@ describe('send() and the proxy variables', () => {
 	});
 
 	it('a CONNECT answered 403 fails at once, names the proxy and says nothing was sent', async () => {
-		setEnv({ HTTPS_PROXY: proxy.proxyUrl });
+		setProxyEnv({ HTTPS_PROXY: proxy.proxyUrl });
 		const error = await post('https://api.resend.com/emails').catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(ProxyError);
 		const { port } = new URL(proxy.proxyUrl);
@@ -86,7 +80,7 @@ describe('send() and the proxy variables', () => {
 
 	it('a 407 never shows the user and password of the proxy URL, in the error or the node error', async () => {
 		const { port } = new URL(authProxy.proxyUrl);
-		setEnv({ https_proxy: `http://alice:wr0ng-s3cret@127.0.0.1:${port}` });
+		setProxyEnv({ https_proxy: `http://alice:wr0ng-s3cret@127.0.0.1:${port}` });
 		const error = await post('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json').catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(ProxyError);
 		expect((error as Error).message).toMatch(new RegExp(`through the proxy 127\\.0\\.0\\.1:${port} \\(from https_proxy\\): the proxy wants authentication \\(407\\)`));
@@ -102,7 +96,7 @@ describe('send() and the proxy variables', () => {
 
 	it("with the right proxy credentials the tunnel opens, and an untrusted certificate (a TLS-inspecting proxy) is 'not sent' too", async () => {
 		const { port } = new URL(authProxy.proxyUrl);
-		setEnv({ HTTPS_PROXY: `http://alice:right-pass@127.0.0.1:${port}` });
+		setProxyEnv({ HTTPS_PROXY: `http://alice:right-pass@127.0.0.1:${port}` });
 		const error = await post('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json').catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(ProxyError);
 		expect((error as Error).message).toMatch(/the secure connection through the proxy failed \(.+\); a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS/);
@@ -118,7 +112,7 @@ describe('send() and the proxy variables', () => {
 		await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
 		const { port } = closed.address() as AddressInfo;
 		await new Promise((r) => closed.close(r));
-		setEnv({ HTTPS_PROXY: `http://127.0.0.1:${port}` });
+		setProxyEnv({ HTTPS_PROXY: `http://127.0.0.1:${port}` });
 		const error = await post('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json').catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(ProxyError);
 		expect((error as ProxyError).attempts).toBe(FAST.maxAttempts);
@@ -134,21 +128,21 @@ describe('send() and the proxy variables', () => {
 
 describe('dispatchers are built once per environment', () => {
 	it('every request to the same proxy shares one agent; a changed environment gets a new one', () => {
-		setEnv({ HTTPS_PROXY: proxy.proxyUrl });
+		setProxyEnv({ HTTPS_PROXY: proxy.proxyUrl });
 		const twilio = routeFor('https://api.twilio.com/x');
 		expect(routeFor('https://api.twilio.com/y').dispatcher).toBe(twilio.dispatcher);
 		expect(routeFor('https://verify.twilio.com/v2').dispatcher).toBe(twilio.dispatcher);
 		expect(routeFor('https://api.resend.com/emails').proxy).toEqual({ url: proxy.proxyUrl, variable: 'HTTPS_PROXY' });
 		const direct = routeFor(`${origin}/x`);
 		expect(direct.proxy).toBeUndefined();
-		setEnv({ HTTPS_PROXY: proxy.proxyUrl, NO_PROXY: '.twilio.com' });
+		setProxyEnv({ HTTPS_PROXY: proxy.proxyUrl, NO_PROXY: '.twilio.com' });
 		expect(routeFor('https://api.twilio.com/x').proxy).toBeUndefined();
 		expect(routeFor('https://api.twilio.com/x').dispatcher).toBe(direct.dispatcher);
 		expect(routeFor('https://api.resend.com/emails').dispatcher).not.toBe(twilio.dispatcher);
 	});
 
 	it('an unusable proxy URL fails every request through it without echoing the URL', async () => {
-		setEnv({ HTTPS_PROXY: 'http://user:pa ss@bad host:x' });
+		setProxyEnv({ HTTPS_PROXY: 'http://user:pa ss@bad host:x' });
 		const error = await post('https://api.twilio.com/x').catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(ProxyError);
 		expect((error as Error).message).toContain('(unparseable URL) (from HTTPS_PROXY): write the proxy as http://host:port');
