@@ -186,13 +186,13 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 }
 
 /**
- * n8n saves a webhook's static data only if it is marked changed, and n8n 2.x resets that mark when
- * it builds the execution's Workflow over the same object (WorkflowRunner.establishContextForPersistence),
- * in the same tick as webhook() returns, before any I/O. The answer (ours, or the workflow's) and the
- * save come only after the execution is created in the database, so one re-mark after this tick
- * (setImmediate) lands in between, with no timer left running. n8n 1.x saves before creating the
- * execution and never resets the mark; the re-mark is harmless there.
- * test/e2e/trigger-retry-memory.test.ts and the queue test fail if this ordering changes.
+ * n8n saves a webhook's static data only if it is marked changed, and building a Workflow over the
+ * same object resets that mark (n8n-workflow's ObservableObject). n8n 2.x builds one for the
+ * execution (WorkflowRunner.establishContextForPersistence) in the same tick as webhook() returns,
+ * before any I/O, and the save comes only after the execution is created. On n8n 2.40.7 the tests
+ * pass without this re-mark (tried), so the object n8n builds it over is not ours there; the re-mark
+ * after this tick (setImmediate) is a guard that costs nothing and leaves no timer running.
+ * test/e2e/trigger-retry-memory.test.ts and the queue test check the outcome either way.
  */
 function remarkAfterThisTick(staticData: IDataObject): void {
 	setImmediate(() => markChanged(staticData));
