@@ -2,6 +2,8 @@
  * Tests that change the proxy variables of their own process (send() reads them per request), and
  * must leave them as they found them for the next file.
  */
+import { afterAll } from '@jest/globals';
+
 export const PROXY_VARS = [
 	'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy',
 	'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_http_proxy', 'npm_config_no_proxy', 'NPM_CONFIG_NO_PROXY',
