@@ -120,9 +120,10 @@ describe('send() and the proxy variables', () => {
 		expect((error as Error).message).toContain('nothing was sent');
 	});
 
-	it('a proxy 5xx to CONNECT may be retried; 4xx may not', () => {
+	it('a proxy 5xx to CONNECT or an unknown network error may be retried; 4xx may not', () => {
 		expect(describeProxyFailure('p:1', new Error('Proxy response (502) !== 200 when HTTP Tunneling'))).toMatchObject({ status: 502, final: false });
 		expect(describeProxyFailure('p:1', new Error('Proxy response (403) !== 200 when HTTP Tunneling'))).toMatchObject({ status: 403, final: true });
+		expect(describeProxyFailure('p:1', Object.assign(new Error('unreachable'), { code: 'EHOSTUNREACH' }))).toMatchObject({ final: false, reason: 'the connection through the proxy failed (EHOSTUNREACH)' });
 	});
 });
 

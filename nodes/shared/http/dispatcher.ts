@@ -42,6 +42,7 @@ export class ProxyConnectError extends Error {
 }
 
 const CONNECT_STATUS = /Proxy response \((\d+)\) !== 200/;
+const TLS_FAILURE = /TLS|SSL|CERT|UNABLE_TO|SELF_SIGNED|EPROTO|UND_ERR_PRX_TLS/i;
 /** undici's forwarding mode (plain-http targets) turns a 407 into this error instead of a response. */
 const FORWARD_AUTH = /Proxy Authentication Required \(407\)/;
 
@@ -77,13 +78,15 @@ export function describeProxyFailure(proxy: string, error: unknown): ProxyConnec
 		case 'UND_ERR_SOCKET':
 		case 'EPIPE':
 			return new ProxyConnectError(proxy, `the proxy closed the connection before the tunnel was open (${code})`, { final: false, cause: error });
-		default:
-			// TLS through the tunnel failed: a proxy that inspects TLS presents its own certificate.
-			return new ProxyConnectError(proxy, `the secure connection through the proxy failed (${code ?? message}); a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS`, {
-				final: true,
-				cause: error,
-			});
 	}
+	if (TLS_FAILURE.test(code ?? message)) {
+		// A proxy that inspects TLS presents its own certificate; waiting will not make it trusted.
+		return new ProxyConnectError(proxy, `the secure connection through the proxy failed (${code ?? message}); a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS`, {
+			final: true,
+			cause: error,
+		});
+	}
+	return new ProxyConnectError(proxy, `the connection through the proxy failed (${code ?? message})`, { final: false, cause: error });
 }
 
 /** The proxy's part in a failed exchange through it, if it had one. */
