@@ -52,6 +52,12 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promi
 	const out: IWebhookResponseData = await handleWebhook(ctx);
 	if (out.workflowData) executions.push(out.workflowData[0][0].json);
 	if (out.noWebhookResponse) return;
+	if (out.webhookResponse !== undefined) {
+		// What n8n does with an immediate answer: sends it, with the node's reply header (text/xml).
+		res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+		res.end(String(out.webhookResponse));
+		return;
+	}
 	// "From the workflow" replies: stand in for the workflow's answer.
 	res.writeHead(200, { 'content-type': 'text/plain' });
 	res.end('from the workflow');
