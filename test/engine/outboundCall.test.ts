@@ -2,27 +2,19 @@
  * Outbound Call in n8n-core's WorkflowExecute against the sandbox: each of its four kinds of call
  * instructions, and inline TwiML errors reported per item before any request.
  */
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import { NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { VOICE_APPLICATION } from '../../sandbox/twilio/calls-state';
 import { runNode } from '../support/twilioWorkflows';
-import { startReceiver, waitFor, type Receiver } from '../sandbox/helpers';
+import { waitFor, type Receiver, useSandboxAndReceiver } from '../sandbox/helpers';
 
 let sandbox: Sandbox;
 let receiver: Receiver;
 const HOSTED = '<Response><Say voice="Polly.Brian">Hosted instructions</Say><Hangup/></Response>';
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 15 });
-	receiver = await startReceiver(() => ({ contentType: 'text/xml', body: HOSTED }));
-});
-afterAll(async () => {
-	await sandbox.close();
-	await receiver.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-	receiver.requests.length = 0;
+useSandboxAndReceiver({ statusStepMs: 15, answer: () => ({ contentType: 'text/xml', body: HOSTED }) }, (s, r) => {
+	sandbox = s;
+	receiver = r;
 });
 
 const call = (parameters: Record<string, unknown>, items: Record<string, unknown>[] = [{}], continueOnFail = false) =>

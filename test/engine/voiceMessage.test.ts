@@ -5,28 +5,20 @@
  */
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import { FULL_ACCOUNT, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { MAGIC_CALL_TO } from '../../sandbox/twilio/calls-state';
 import type { CallRecord } from '../../sandbox/twilio/calls-state';
 import { itemsSource, runWorkflow } from '../support/engine';
 import { actionNode, CREDENTIAL_TYPES, NODE_TYPES, runNode, twilioCredential } from '../support/twilioWorkflows';
-import { startReceiver, waitFor, type Receiver } from '../sandbox/helpers';
+import { waitFor, type Receiver, useSandboxAndReceiver } from '../sandbox/helpers';
 
 let sandbox: Sandbox;
 let receiver: Receiver;
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 15 });
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await sandbox.close();
-	await receiver.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-	receiver.requests.length = 0;
+useSandboxAndReceiver({ statusStepMs: 15 }, (s, r) => {
+	sandbox = s;
+	receiver = r;
 });
 
 const voice = (parameters: Record<string, unknown>, items: IDataObject[] = [{}], continueOnFail = false) =>

@@ -1,26 +1,17 @@
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import { FULL_ACCOUNT, NUMBER_MAIN, NUMBER_VOICE_ONLY, SAMPLE_RECIPIENT, TRIAL_ACCOUNT, NUMBER_TRIAL } from '../../sandbox/fixtures';
 import { MAGIC_CALL_TO, VOICE_APPLICATION } from '../../sandbox/twilio/calls-state';
 import { verifySignature } from '../../nodes/shared/twilio/signature';
-import { basic, postForm, sdk, startReceiver, twilioFailure, waitFor, type Receiver } from './helpers';
+import { basic, postForm, sdk, twilioFailure, waitFor, type Receiver, useSandboxAndReceiver } from './helpers';
 
 let sandbox: Sandbox;
 let receiver: Receiver;
 const TWIML = '<Response><Say voice="alice">Server &lt;db1&gt; is down &amp; out</Say></Response>';
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 15 });
-	receiver = await startReceiver((r) =>
-		r.url.includes('/twiml') ? { contentType: 'text/xml', body: '<Response><Play>https://example.com/a.mp3</Play></Response>' } : { status: 204 },
-	);
-});
-afterAll(async () => {
-	await sandbox.close();
-	await receiver.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-	receiver.requests.length = 0;
+useSandboxAndReceiver({ statusStepMs: 15, answer: (r) =>
+		r.url.includes('/twiml') ? { contentType: 'text/xml', body: '<Response><Play>https://example.com/a.mp3</Play></Response>' } : { status: 204 }, }, (s, r) => {
+	sandbox = s;
+	receiver = r;
 });
 
 const callsUrl = (account = FULL_ACCOUNT.sid) => `${sandbox.url}/2010-04-01/Accounts/${account}/Calls.json`;

@@ -2,7 +2,7 @@
 import http, { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import type { Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox } from '../../sandbox';
 import { FULL_ACCOUNT } from '../../sandbox/fixtures';
 
 export type TwilioClient = ReturnType<typeof twilio>;
@@ -145,4 +145,29 @@ export async function twilioFailure(p: Promise<unknown>): Promise<{ status: numb
 		return { status: e.status, code: e.code, message: e.message, moreInfo: e.moreInfo };
 	}
 	throw new Error('expected the Twilio call to fail');
+}
+
+/**
+ * A sandbox and a webhook receiver for every test of a file: started once, reset before each test,
+ * closed at the end. `bind` hands them to the file's own variables.
+ */
+export function useSandboxAndReceiver(
+	opts: { statusStepMs: number; answer?: (r: ReceivedRequest) => Answer },
+	bind: (sandbox: Sandbox, receiver: Receiver) => void,
+): void {
+	let sandbox: Sandbox | undefined;
+	let receiver: Receiver | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ statusStepMs: opts.statusStepMs });
+		receiver = await startReceiver(opts.answer);
+		bind(sandbox, receiver);
+	});
+	afterAll(async () => {
+		await sandbox?.close();
+		await receiver?.close();
+	});
+	beforeEach(() => {
+		sandbox?.reset();
+		if (receiver) receiver.requests.length = 0;
+	});
 }

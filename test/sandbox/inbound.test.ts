@@ -1,7 +1,7 @@
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import { verifySignature } from '../../nodes/shared/twilio/signature';
 import { FULL_ACCOUNT, NUMBER_MAIN, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { createRaw, postJson, Receiver, ReceivedRequest, sdk, startReceiver, waitFor } from './helpers';
+import { createRaw, postJson, Receiver, ReceivedRequest, sdk, startReceiver, waitFor, useSandboxAndReceiver } from './helpers';
 
 let sandbox: Sandbox;
 let receiver: Receiver;
@@ -11,17 +11,11 @@ const TWIML =
 	'<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks &amp; bye</Message>' +
 	'<Message><Body>See this</Body><Media>https://example.com/map.png</Media></Message></Response>';
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 20 });
-	receiver = await startReceiver((r) => answer(r));
-});
-afterAll(async () => {
-	await sandbox.close();
-	await receiver.close();
+useSandboxAndReceiver({ statusStepMs: 20, answer: (r) => answer(r) }, (s, r) => {
+	sandbox = s;
+	receiver = r;
 });
 beforeEach(() => {
-	sandbox.reset();
-	receiver.requests.length = 0;
 	answer = () => ({ status: 200, contentType: 'text/xml', body: TWIML });
 });
 

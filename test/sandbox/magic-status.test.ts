@@ -2,24 +2,16 @@
  * The magic recipients whose messages are accepted, sent, and then rejected by the "carrier" with
  * Twilio's real delivery error codes, as Message Status and status callbacks see them.
  */
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import { MAGIC_DELIVERY_FAILURES, MAGIC_TO, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { sdk, startReceiver, waitFor, type Receiver } from './helpers';
+import { sdk, waitFor, type Receiver, useSandboxAndReceiver } from './helpers';
 
 let sandbox: Sandbox;
 let receiver: Receiver;
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 5 });
-	receiver = await startReceiver(() => ({ status: 204 }));
-});
-afterAll(async () => {
-	await sandbox.close();
-	await receiver.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-	receiver.requests.length = 0;
+useSandboxAndReceiver({ statusStepMs: 5, answer: () => ({ status: 204 }) }, (s, r) => {
+	sandbox = s;
+	receiver = r;
 });
 
 const settled = (sid: string) => () => {

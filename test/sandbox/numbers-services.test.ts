@@ -1,4 +1,4 @@
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import {
 	FULL_ACCOUNT,
 	MESSAGING_SERVICE,
@@ -11,22 +11,14 @@ import {
 	NUMBER_VOICE_ONLY,
 	SAMPLE_RECIPIENT,
 } from '../../sandbox/fixtures';
-import { basic, postForm, postJson, request, sdk, startReceiver, twilioFailure, type Receiver } from './helpers';
+import { basic, postForm, postJson, request, sdk, twilioFailure, type Receiver, useSandboxAndReceiver } from './helpers';
 
 let sandbox: Sandbox;
 let receiver: Receiver;
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 20 });
-	receiver = await startReceiver(() => ({ status: 200, contentType: 'text/xml', body: '<Response><Message>ok</Message></Response>' }));
-});
-afterAll(async () => {
-	await sandbox.close();
-	await receiver.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-	receiver.requests.length = 0;
+useSandboxAndReceiver({ statusStepMs: 20, answer: () => ({ status: 200, contentType: 'text/xml', body: '<Response><Message>ok</Message></Response>' }) }, (s, r) => {
+	sandbox = s;
+	receiver = r;
 });
 
 const auth = basic(FULL_ACCOUNT.sid, FULL_ACCOUNT.authToken);
