@@ -88,6 +88,7 @@ describe('a proxy that refuses', () => {
 		expect(r.error?.message).toBe(
 			`${prefix}: Could not connect to ${host} through the proxy 127.0.0.1:${port()} (from HTTPS_PROXY): the proxy refused the connection (403); its policy must allow this host. The request did not reach ${host}, so nothing was sent (1 attempt(s))`,
 		);
+		expect((r.error as { description?: string } | undefined)?.description).toMatch(/^Check the proxy in n8n's HTTPS_PROXY\/HTTP_PROXY\/ALL_PROXY settings/);
 		expect(refusing.seen().connects).toEqual([{ target: `${host}:443`, allowed: false }]);
 		expect(sandbox.state.requests).toHaveLength(0);
 	});

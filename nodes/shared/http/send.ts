@@ -88,6 +88,16 @@ export class ProxyError extends NetworkError {
 	}
 }
 
+/** What to check when a request never got an answer, for an error's description. */
+export function networkHint(code: string | undefined): string {
+	return code === 'EPROXY'
+		? "Check the proxy in n8n's HTTPS_PROXY/HTTP_PROXY/ALL_PROXY settings (it must allow this host), or add the host to NO_PROXY."
+		: 'Check the network, and the API Base URL if the credential sets one.';
+}
+
+/** A credential test should answer within seconds, so it tries twice at most. */
+export const CREDENTIAL_TEST_SEND = { timeoutMs: 15_000, retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 } };
+
 function errorCode(error: unknown): string | undefined {
 	if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'ETIMEDOUT';
 	let e: unknown = error;

@@ -1,5 +1,5 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { send } from '../http/send';
+import { CREDENTIAL_TEST_SEND, send } from '../http/send';
 import { redact } from '../redact';
 
 export const RESEND_DEFAULT_BASE_URL = 'https://api.resend.com';
@@ -21,7 +21,7 @@ export async function resendApiTest(
 		// Through send(), like every other call, so the test uses the same proxy settings as the nodes.
 		const res = await send(
 			{ method: 'GET', url: `${base}/domains`, headers: { Authorization: `Bearer ${apiKey}` } },
-			{ kind: 'read', timeoutMs: 15_000, retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 } },
+			{ kind: 'read', ...CREDENTIAL_TEST_SEND },
 		);
 		let body: { name?: string; message?: string } = {};
 		try {

@@ -4,7 +4,7 @@
  */
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 import type { ErrorResponse } from 'resend';
-import { NetworkError, OutcomeUnknownError } from '../http/send';
+import { NetworkError, networkHint, OutcomeUnknownError } from '../http/send';
 import { mapNodeError } from '../nodeError';
 import { readRateLimit, type RateLimitInfo } from './rateLimit';
 
@@ -57,7 +57,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, secr
 		if (error instanceof NetworkError || error instanceof OutcomeUnknownError) {
 			return new NodeApiError(node, { code: (error as NetworkError).code ?? null, attempts: error.attempts }, {
 				message: clean(`${what} failed: ${error.message}`),
-				description: 'Check the network, and the API Base URL if the credential sets one. The retries used the same Idempotency-Key, so nothing was sent twice.',
+				description: `${networkHint((error as NetworkError).code)} The retries used the same Idempotency-Key, so nothing was sent twice.`,
 				itemIndex,
 			});
 		}

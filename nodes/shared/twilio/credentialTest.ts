@@ -1,9 +1,8 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { createTwilioClient, credentialProblem, readTwilioCredentials, secretsOf } from './client';
 import { asTwilioRestError } from './errors';
+import { CREDENTIAL_TEST_SEND } from '../http/send';
 import { redact } from '../redact';
-
-const QUICK = { timeoutMs: 15_000, retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 } };
 
 function describeFailure(error: unknown): string {
 	const rest = asTwilioRestError(error);
@@ -24,7 +23,7 @@ export async function twilioApiTest(
 	const creds = readTwilioCredentials(credential.data ?? {});
 	const problem = credentialProblem(creds);
 	if (problem) return { status: 'Error', message: problem };
-	const client = createTwilioClient(creds, QUICK);
+	const client = createTwilioClient(creds, CREDENTIAL_TEST_SEND);
 	const secrets = secretsOf(creds);
 	try {
 		const account = await client.api.v2010.accounts(creds.accountSid).fetch();

@@ -3,7 +3,7 @@
  * user can act on. Secrets are stripped from every string on the way out.
  */
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { NetworkError, OutcomeUnknownError } from '../http/send';
+import { NetworkError, networkHint, OutcomeUnknownError } from '../http/send';
 import { mapNodeError } from '../nodeError';
 
 /** The codes users hit most, with what to do about them (also in README's troubleshooting table). */
@@ -115,7 +115,7 @@ export function toNodeError(
 		if (error instanceof NetworkError) {
 			return new NodeApiError(node, { code: error.code ?? null, attempts: error.attempts }, {
 				message: clean(`${what} failed: ${error.message}`),
-				description: 'Check the network, and the API Base URL if the credential sets one.',
+				description: networkHint(error.code),
 				itemIndex,
 			});
 		}
