@@ -33,8 +33,9 @@ function triggerWorkflow(name: string, parameters: Record<string, unknown>): { j
 async function executionsWith(workflowId: string, text: string, count = 1): Promise<number> {
 	const deadline = Date.now() + 20_000;
 	for (;;) {
-		const list = await n8n.executions(workflowId);
-		const bodies = await Promise.all(list.map(async (e) => JSON.stringify((await n8n.rest.get(`/rest/executions/${e.id}`)).data)));
+		// Distinct ids: n8n's list merges running and stored executions, and may name one twice while it finishes.
+		const ids = [...new Set((await n8n.executions(workflowId)).map((e) => e.id))];
+		const bodies = await Promise.all(ids.map(async (id) => JSON.stringify((await n8n.rest.get(`/rest/executions/${id}`)).data)));
 		const hits = bodies.filter((b) => b.includes(text)).length;
 		if (hits >= count || Date.now() > deadline) return hits;
 		await sleep(300);
