@@ -33,7 +33,7 @@ function triggerWorkflow(name: string, parameters: Record<string, unknown>): { j
 async function executionsWith(workflowId: string, text: string, count = 1): Promise<number> {
 	const deadline = Date.now() + 20_000;
 	for (;;) {
-		// Distinct ids: n8n's list merges running and stored executions, and may name one twice while it finishes.
+		// Distinct ids, so one execution is never counted twice (one run counted 2 for a single delivery; the cause was not found).
 		const ids = [...new Set((await n8n.executions(workflowId)).map((e) => e.id))];
 		const bodies = await Promise.all(ids.map(async (id) => JSON.stringify((await n8n.rest.get(`/rest/executions/${id}`)).data)));
 		const hits = bodies.filter((b) => b.includes(text)).length;
