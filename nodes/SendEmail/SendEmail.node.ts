@@ -38,6 +38,7 @@ export class SendEmail implements INodeType {
 			const validation = this.getNodeParameter('options.batchValidation', 0, 'strict') === 'permissive' ? 'permissive' : 'strict';
 			return sendBatches(this, resend, mapError, { ...runner, validation });
 		}
-		return runItems(this, (i) => sendOne(this, resend, i), mapError, runner);
+		// Resend's Idempotency-Key already stops a repeat within this execution; remembering sends also saves the request.
+		return runItems(this, (i) => sendOne(this, resend, i), mapError, runner, { rememberSends: true });
 	}
 }

@@ -61,10 +61,12 @@ export async function runNode(args: {
 	credential?: IDataObject | null;
 	continueOnFail?: boolean;
 	timeoutMs?: number;
+	/** Node settings such as n8n's Retry On Fail (`retryOnFail`, `maxTries`, `waitBetweenTries`). */
+	nodeSettings?: Partial<INode>;
 }): Promise<EngineResult & { nodeName: string }> {
 	const source = itemsSource(args.items);
 	const nodeName = 'Action';
-	const node = actionNode(args.type, nodeName, args.parameters, args.continueOnFail);
+	const node = { ...actionNode(args.type, nodeName, args.parameters, args.continueOnFail), ...args.nodeSettings };
 	const result = await runWorkflow(
 		{
 			nodes: [source, node],

@@ -8,6 +8,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { sleep } from '../http/retryPolicy';
+import { alreadySent, fingerprint, forgetRun, rememberSent, runKey, type Sent } from './sentLedger';
 import { ItemSlot, runHoldingSlot, Slots } from './slots';
 
 export interface RunnerOptions {
@@ -94,24 +95,45 @@ export async function runItems(
 	operation: ItemOperation,
 	toNodeError: ErrorMapper,
 	options: RunnerOptions,
+	/** For nodes that send: an item sent by an earlier try of this run is not sent again (see ./sentLedger.ts). */
+	behaviour: { rememberSends?: boolean } = {},
 ): Promise<INodeExecutionData[][]> {
-	const count = ctx.getInputData().length;
+	const inputs = ctx.getInputData();
+	const count = inputs.length;
 	const results: INodeExecutionData[][] = new Array(count);
 	const continueOnFail = ctx.continueOnFail();
+	const key = behaviour.rememberSends ? runKey(ctx) : undefined;
+	const sentNow: number[] = [];
+	let errorItems = 0;
 	let failure: Failure | undefined;
 
 	const run = async (i: number) => {
+		const earlier = alreadySent(key, i, () => inputs[i].json);
+		if (earlier) {
+			results[i] = earlier.map((json) => ({ json: { ...json, alreadySent: true }, pairedItem: { item: i } }));
+			return;
+		}
 		try {
 			const out = await operation(i);
 			results[i] = (Array.isArray(out) ? out : [out]).map((json) => ({ json, pairedItem: { item: i } }));
+			sentNow.push(i);
 		} catch (raw) {
 			const error = toNodeError(raw, i);
+			errorItems++;
 			if (continueOnFail) results[i] = [errorItem(error, i)];
 			else if (isEarlier(i, failure)) failure = { index: i, error };
 		}
 	};
 
 	await runInSlots(count, options, run, () => failure !== undefined);
+	if (key) {
+		// n8n retries a node that threw, and (continueOnFail) one whose first output item is an error.
+		if (errorItems > 0) {
+			const sent = new Map<number, Sent>();
+			for (const i of sentNow) sent.set(i, { fingerprint: fingerprint(inputs[i].json), outputs: results[i].map((r) => r.json) });
+			rememberSent(key, sent);
+		} else forgetRun(key);
+	}
 	if (failure) throw failure.error;
 	return [results.flat()];
 }

@@ -22,5 +22,8 @@ export async function executeTwilioItems(
 		(i) => operation(ctx, twilio, i),
 		(error, i) => toNodeError(ctx.getNode(), error, i, twilio.secrets, label),
 		readRunnerOptions(ctx),
+		// Every Twilio action node creates something (a message, a call, a verification) or consumes
+		// a check attempt, so none of them repeats an item on n8n's Retry On Fail.
+		{ rememberSends: true },
 	);
 }
