@@ -127,8 +127,10 @@ export async function runItems(
 
 	await runInSlots(count, options, run, () => failure !== undefined);
 	if (key) {
-		// n8n retries a node that threw, and (continueOnFail) one whose first output item is an error.
-		if (errorItems > 0) {
+		// n8n retries only with Retry On Fail on: a node that threw, or (continueOnFail) one whose
+		// first output item is an error. Nothing is kept otherwise, so bulk runs hold no memory.
+		const retried = ctx.getNode().retryOnFail === true && (failure !== undefined || (errorItems > 0 && results[0]?.[0]?.json.error !== undefined));
+		if (retried) {
 			const sent = new Map<number, Sent>();
 			for (const i of sentNow) sent.set(i, { fingerprint: fingerprint(inputs[i].json), outputs: results[i].map((r) => r.json) });
 			rememberSent(key, sent);

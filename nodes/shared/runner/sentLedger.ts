@@ -4,9 +4,9 @@
  * When a node throws (or, with continueOnFail, its first output item is an error), n8n runs it
  * again with the same items, in the same execution, the same process and the same run index
  * (WorkflowExecute's retry loop; an execution never moves between queue-mode workers). Nothing tells
- * the node it is a retry, so a run that ended with any failure leaves its successes here, keyed by
+ * the node it is a retry, so a try that n8n will retry leaves its successes here, keyed by
  * execution, node and run index, and the next try gives those items their first output instead of
- * sending them again. A run without failures leaves nothing, so normal runs hold no memory.
+ * sending them again. Any other run leaves nothing, so normal runs hold no memory.
  */
 import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
