@@ -5,6 +5,7 @@
 import { MAGIC_TO, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { useN8n } from './harness';
+import { requestNode } from '../support/n8n/requestNode';
 
 const n8n = useN8n();
 
@@ -12,14 +13,7 @@ function workflow(path: string): WorkflowJson {
 	return {
 		name: `e2e: Send SMS continueOnFail ${path}`,
 		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
+			requestNode(path),
 			{
 				name: 'Items',
 				type: 'n8n-nodes-base.splitOut',

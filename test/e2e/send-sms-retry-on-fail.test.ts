@@ -5,6 +5,7 @@
 import { SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { useN8n } from './harness';
+import { requestNode } from '../support/n8n/requestNode';
 
 const n8n = useN8n();
 const ITEMS = 30;
@@ -14,14 +15,7 @@ function workflow(path: string): WorkflowJson {
 	return {
 		name: `e2e: Send SMS Retry On Fail ${path}`,
 		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
+			requestNode(path),
 			{ name: 'Items', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.items', options: {} } },
 			{
 				name: 'Send SMS',

@@ -4,6 +4,7 @@
  */
 import { SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import type { WorkflowJson } from '../../scripts/n8n/instance';
+import { requestNode } from '../support/n8n/requestNode';
 
 export interface BulkRow {
 	/** The input item's index, found through n8n's paired-item lookup. */
@@ -19,14 +20,7 @@ export function bulkSmsWorkflow(path: string): WorkflowJson {
 	return {
 		name: `queue: bulk Send SMS ${path}`,
 		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
+			requestNode(path),
 			{
 				name: 'Make items',
 				type: 'n8n-nodes-base.code',
