@@ -168,16 +168,17 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	// n8n saves static data (if marked changed) just before it sends the answer, and sends it after
 	// creating the execution, which may reset the mark (see remarkAfterThisTick).
 	remarkAfterThisTick(staticData);
-	if (answer.kind === 'workflow') {
-		awaitWorkflowAnswer(res, key, event, options.workflowReplyFrom === 'respondNode');
-		return { workflowData };
-	}
+	// How n8n answers requests to this node: the same decision as its webhook description's responseMode.
 	const nodeMode = workflowReplyMode({
 		events,
 		smsReply: ctx.getNodeParameter('smsReply', 'none') as string,
 		voiceReply: ctx.getNodeParameter('voiceReply', 'say') as string,
 		workflowReplyFrom: options.workflowReplyFrom,
 	});
+	if (answer.kind === 'workflow') {
+		awaitWorkflowAnswer(res, key, event, nodeMode === 'responseNode');
+		return { workflowData };
+	}
 	if (nodeMode === 'onReceived') return { workflowData, webhookResponse: answer.twiml };
 	// n8n would wait for the workflow here (the node answers its other events from it), so the trigger
 	// answers itself. n8n then saves the memory just after this answer, before the execution starts.

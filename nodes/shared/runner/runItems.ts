@@ -104,7 +104,6 @@ export async function runItems(
 	const continueOnFail = ctx.continueOnFail();
 	const key = behaviour.rememberSends ? runKey(ctx) : undefined;
 	const sentNow: number[] = [];
-	let errorItems = 0;
 	let failure: Failure | undefined;
 
 	const run = async (i: number) => {
@@ -119,7 +118,6 @@ export async function runItems(
 			sentNow.push(i);
 		} catch (raw) {
 			const error = toNodeError(raw, i);
-			errorItems++;
 			if (continueOnFail) results[i] = [errorItem(error, i)];
 			else if (isEarlier(i, failure)) failure = { index: i, error };
 		}
@@ -129,7 +127,7 @@ export async function runItems(
 	if (key) {
 		// n8n retries only with Retry On Fail on: a node that threw, or (continueOnFail) one whose
 		// first output item is an error. Nothing is kept otherwise, so bulk runs hold no memory.
-		const retried = ctx.getNode().retryOnFail === true && (failure !== undefined || (errorItems > 0 && results[0]?.[0]?.json.error !== undefined));
+		const retried = ctx.getNode().retryOnFail === true && (failure !== undefined || results[0]?.[0]?.json.error !== undefined);
 		if (retried) {
 			const sent = new Map<number, Sent>();
 			for (const i of sentNow) sent.set(i, { fingerprint: fingerprint(inputs[i].json), outputs: results[i].map((r) => r.json) });

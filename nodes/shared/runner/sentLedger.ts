@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-interface Sent {
+export interface Sent {
 	/** The input item the output belongs to: a changed item is a new send. */
 	fingerprint: string;
 	outputs: IDataObject[];
@@ -70,5 +70,3 @@ export function rememberSent(key: string | undefined, successes: Map<number, Sen
 export function forgetRun(key: string | undefined): void {
 	if (key) runs.delete(key);
 }
-
-export type { Sent };

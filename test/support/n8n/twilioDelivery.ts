@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { harnessFetch } from '../../../scripts/n8n/http';
 import type { WorkflowJson } from '../../../scripts/n8n/instance';
+import { newSid } from '../../../sandbox/ids';
 
 export interface Delivery {
 	/** The URL Twilio was configured with: what the signature covers. */
@@ -44,13 +45,13 @@ export async function deliver(d: Delivery): Promise<DeliveryAnswer> {
 
 /** An inbound SMS's parameters, as Twilio posts them. */
 export function inboundSms(to: string, from: string, body: string, accountSid: string): Record<string, string> {
-	const sid = `SM${Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')}`;
+	const sid = newSid('SM');
 	return { AccountSid: accountSid, ApiVersion: '2010-04-01', Body: body, From: from, MessageSid: sid, SmsSid: sid, SmsStatus: 'received', NumMedia: '0', To: to };
 }
 
 /** An inbound call's first request, as Twilio posts it while the call rings. */
 export function inboundCall(to: string, from: string, accountSid: string): Record<string, string> {
-	const sid = `CA${Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('')}`;
+	const sid = newSid('CA');
 	return { AccountSid: accountSid, ApiVersion: '2010-04-01', CallSid: sid, CallStatus: 'ringing', Direction: 'inbound', From: from, To: to };
 }
 
