@@ -3,12 +3,13 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { readCallOptions } from '../shared/twilio/callFields';
-import type { TwilioContext } from '../shared/twilio/context';
+import type { TwilioRun } from '../shared/twilio/node';
+import { readOnceSettings } from '../shared/twilio/once';
 import { callOutput } from '../shared/twilio/output';
 import { CALL_LABELS, outboundCallSchema } from '../shared/validation/call';
 import { parseInput } from '../shared/validation/errors';
 
-export async function placeOutboundCall(ctx: IExecuteFunctions, twilio: TwilioContext, i: number): Promise<IDataObject> {
+export async function placeOutboundCall(ctx: IExecuteFunctions, twilio: TwilioRun, i: number): Promise<IDataObject> {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const instructions = ctx.getNodeParameter('instructions', i, 'demo') as string;
 	const request = parseInput(
@@ -23,9 +24,14 @@ export async function placeOutboundCall(ctx: IExecuteFunctions, twilio: TwilioCo
 		},
 		{ node: ctx.getNode(), itemIndex: i, labels: CALL_LABELS },
 	);
-	const call = await twilio.client.calls.create(request.params);
+	const { resource: call, marks } = await twilio.sends.create(
+		{ kind: 'call', to: request.params.to, from: request.params.from },
+		readOnceSettings(ctx, i),
+		() => twilio.client.calls.create(request.params),
+	);
 	return {
 		...callOutput(call),
+		...marks,
 		instructions,
 		twiml: request.twiml,
 		url: request.params.url ?? null,

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
+import { onceOptionFields } from '../shared/twilio/once';
 import { callOptionFields } from '../shared/twilio/callFields';
 import { fromNumberField, toNumberField } from '../shared/twilio/fields';
 
@@ -76,6 +77,7 @@ export const outboundCallProperties: INodeProperties[] = [
 				'statusCallbackEvents',
 				'timeout',
 			]),
+			...onceOptionFields('call'),
 			...runnerOptionFields(),
 		],
 	},

@@ -160,7 +160,7 @@ export const sendEmailProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Empty (recommended): derived from the execution, node, item and email, so a retry of the same item never sends twice. Set your own (1 to 256 characters, kept by Resend for 24 hours) to deduplicate across executions, e.g. an expression built from an order number.',
+					"Empty (recommended): derived from the execution, node, item and email, so a retry of the same item never sends twice, n8n's retry of a failed execution included. Set your own (1 to 256 characters, kept by Resend for 24 hours) to deduplicate across executions, e.g. an expression built from an order number.",
 			},
 			{ displayName: 'Reply-To', name: 'replyTo', type: 'string', default: '', description: 'One or more addresses, separated by commas' },
 			{
@@ -170,6 +170,16 @@ export const sendEmailProperties: INodeProperties[] = [
 				default: '',
 				placeholder: '2026-12-01T09:30:00Z or in 1 hour',
 				description: 'Send later: an ISO date and time, or natural language Resend understands ("in 1 hour", "tomorrow at 9am"). At most 30 days ahead.',
+			},
+			{
+				displayName: 'Skip Duplicates Within (Minutes)',
+				name: 'skipDuplicatesMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				displayOptions: { show: { '/batch': [false] } },
+				description:
+					'Skip the item if the same sender sent the same subject to the same recipients within this many minutes (for example a trigger that fired twice). Skipped items are output with skipped: "duplicate" and the earlier email ID. Costs one request per 100 emails the account sent in the window (at most 5). 0 turns it off.',
 			},
 			{
 				displayName: 'Tags',

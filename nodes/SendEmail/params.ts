@@ -5,6 +5,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import type { CreateEmailOptions } from 'resend';
 import { deriveIdempotencyKey } from '../shared/resend/idempotency';
+import { executionOrigin } from '../shared/runner/origin';
 import { isBlank } from '../shared/validation/common';
 import { parseSendEmailInput, type AttachmentInput, type SendEmailInput } from '../shared/validation/email';
 
@@ -86,7 +87,7 @@ export async function prepareEmail(ctx: IExecuteFunctions, i: number, defaultFro
 		deriveIdempotencyKey(
 			{
 				workflowId: String(ctx.getWorkflow().id ?? ''),
-				executionId: ctx.getExecutionId() ?? '',
+				origin: executionOrigin(ctx).id,
 				nodeId: ctx.getNode().id ?? ctx.getNode().name,
 				runIndex: ctx.getWorkflowDataProxy(i).$runIndex as number,
 				itemIndex: i,

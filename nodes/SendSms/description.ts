@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
+import { onceOptionFields } from '../shared/twilio/once';
 import { fromNumberField, messagingServiceField, toNumberField } from '../shared/twilio/fields';
 
 export const sendSmsProperties: INodeProperties[] = [
@@ -96,6 +97,7 @@ export const sendSmsProperties: INodeProperties[] = [
 				default: 14400,
 				description: 'Drop the message if it cannot be sent within this time (1 to 36,000 seconds)',
 			},
+			...onceOptionFields('message'),
 			...runnerOptionFields(),
 		],
 	},

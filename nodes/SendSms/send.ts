@@ -3,7 +3,8 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { analyzeSms, parseInput, sendSmsSchema } from '../shared/validation';
-import type { TwilioContext } from '../shared/twilio/context';
+import type { TwilioRun } from '../shared/twilio/node';
+import { readOnceSettings } from '../shared/twilio/once';
 import { messageOutput } from '../shared/twilio/output';
 
 const LABELS: Record<string, string> = {
@@ -36,7 +37,7 @@ function blankToUndefined(value: unknown): string | undefined {
 	return s === '' ? undefined : s;
 }
 
-export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioContext, i: number): Promise<IDataObject> {
+export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioRun, i: number): Promise<IDataObject> {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const sender = ctx.getNodeParameter('sender', i, 'number') as string;
 	const creds = twilio.credentials;
@@ -73,11 +74,22 @@ export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioContext, i: 
 		{ node: ctx.getNode(), itemIndex: i, labels: LABELS },
 	);
 
-	const message = await twilio.client.messages.create(params);
+	const { resource: message, marks } = await twilio.sends.create(
+		{
+			kind: 'message',
+			to: params.to,
+			from: params.from,
+			messagingServiceSid: params.messagingServiceSid,
+			body: params.contentSid ? undefined : (params.body ?? ''),
+		},
+		readOnceSettings(ctx, i),
+		() => twilio.client.messages.create(params),
+	);
 	const analysis = analyzeSms(params.body ?? '');
 	const out = messageOutput(message);
 	return {
 		...out,
+		...marks,
 		// Scheduled and queued messages report 0 segments until sent; our own count is known now.
 		numSegments: out.numSegments || analysis.segments,
 		encoding: analysis.encoding,

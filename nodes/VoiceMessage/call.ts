@@ -4,12 +4,13 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { readCallOptions } from '../shared/twilio/callFields';
-import type { TwilioContext } from '../shared/twilio/context';
+import type { TwilioRun } from '../shared/twilio/node';
+import { readOnceSettings } from '../shared/twilio/once';
 import { callOutput } from '../shared/twilio/output';
 import { CALL_LABELS, voiceMessageSchema } from '../shared/validation/call';
 import { parseInput } from '../shared/validation/errors';
 
-export async function placeVoiceMessage(ctx: IExecuteFunctions, twilio: TwilioContext, i: number): Promise<IDataObject> {
+export async function placeVoiceMessage(ctx: IExecuteFunctions, twilio: TwilioRun, i: number): Promise<IDataObject> {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const request = parseInput(
 		voiceMessageSchema,
@@ -29,6 +30,10 @@ export async function placeVoiceMessage(ctx: IExecuteFunctions, twilio: TwilioCo
 		},
 		{ node: ctx.getNode(), itemIndex: i, labels: CALL_LABELS },
 	);
-	const call = await twilio.client.calls.create(request.params);
-	return { ...callOutput(call), twiml: request.twiml };
+	const { resource: call, marks } = await twilio.sends.create(
+		{ kind: 'call', to: request.params.to, from: request.params.from },
+		readOnceSettings(ctx, i),
+		() => twilio.client.calls.create(request.params),
+	);
+	return { ...callOutput(call), ...marks, twiml: request.twiml };
 }

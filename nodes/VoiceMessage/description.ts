@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
+import { onceOptionFields } from '../shared/twilio/once';
 import { callOptionFields } from '../shared/twilio/callFields';
 import { fromNumberField, toNumberField } from '../shared/twilio/fields';
 import { voiceFields } from '../shared/twilio/voices';
@@ -92,6 +93,7 @@ export const voiceMessageProperties: INodeProperties[] = [
 				description: 'Receives the pressed digit (Digits) with the call SID. Defaults to the Status Callback URL.',
 			},
 			...callOptionFields(['machineDetection', 'machineDetectionTimeout', 'record', 'statusCallback', 'statusCallbackEvents', 'timeout']),
+			...onceOptionFields('call'),
 			...runnerOptionFields(),
 		],
 	},

@@ -1,6 +1,6 @@
 import { batchIdempotencyKey, deriveIdempotencyKey, type KeyScope } from '../../nodes/shared/resend/idempotency';
 
-const scope: KeyScope = { workflowId: 'wf1', executionId: '101', nodeId: 'node-a', runIndex: 0, itemIndex: 3 };
+const scope: KeyScope = { workflowId: 'wf1', origin: 'start:1764528000000', nodeId: 'node-a', runIndex: 0, itemIndex: 3 };
 const body = { from: 'a@example.com', to: ['b@example.com'], subject: 'Hi', text: 'x' };
 
 describe('default Idempotency-Key', () => {
@@ -10,7 +10,7 @@ describe('default Idempotency-Key', () => {
 	});
 
 	it.each<[string, Partial<KeyScope> | null, object | null]>([
-		['another execution', { executionId: '102' }, null],
+		['another execution', { origin: 'start:1764528000001' }, null],
 		['another workflow', { workflowId: 'wf2' }, null],
 		['another node', { nodeId: 'node-b' }, null],
 		['another loop iteration', { runIndex: 1 }, null],

@@ -35,6 +35,11 @@ export interface SendOptions {
 	isFinal?: (response: HttpResponse) => boolean;
 }
 
+export type LookUpResult =
+	| { result: 'not found'; tries: number; waitedMs: number }
+	| { result: 'ambiguous'; candidates: string[] }
+	| { result: 'failed'; reason: string };
+
 /**
  * The request may or may not have been carried out by the vendor. Re-sending could duplicate it,
  * so the caller must look the outcome up (Message Status) instead of retrying.
@@ -44,6 +49,8 @@ export class OutcomeUnknownError extends Error {
 	readonly status?: number;
 	readonly responseBody?: string;
 	readonly attempts: number;
+	/** What looking the request up at the vendor found, when the node did (see twilio/once.ts). */
+	lookUp?: LookUpResult;
 
 	constructor(args: { reason: string; request: HttpRequest; status?: number; responseBody?: string; attempts: number; cause?: unknown }) {
 		super(`Outcome unknown: ${args.reason}. The request may have been carried out; check its status before sending again.`, {

@@ -10,7 +10,7 @@
  * kind 'idempotent': every send carries an Idempotency-Key, so a repeat never sends twice.
  * resend is pinned to an exact version; test/unit/resendClient.test.ts fails if the hook changes.
  */
-import { Resend, type CreateBatchOptions, type CreateEmailOptions, type ErrorResponse, type Response } from 'resend';
+import { Resend, type CreateBatchOptions, type CreateEmailOptions, type ErrorResponse, type ListEmailsResponseSuccess, type Response } from 'resend';
 import { send, type HttpResponse, type SendOptions } from '../http/send';
 import type { RetrySettings } from '../http/retryPolicy';
 import { ResendApiError } from './errors';
@@ -51,6 +51,8 @@ export interface SentBatch {
 	rateLimit: RateLimitInfo;
 }
 
+export type ListedEmail = ListEmailsResponseSuccess['data'][number];
+
 export class ResendClient extends Resend {
 	constructor(
 		apiKey: string,
@@ -90,6 +92,13 @@ export class ResendClient extends Resend {
 		const r = await this.emails.send(email, { idempotencyKey });
 		if (r.error) throw new ResendApiError(r.error, r.headers);
 		return { id: r.data.id, rateLimit: readRateLimit(r.headers) };
+	}
+
+	/** One page of the account's emails, newest first; `after` is the last id of the previous page. */
+	async listEmails(limit: number, after?: string): Promise<{ data: ListedEmail[]; hasMore: boolean }> {
+		const r = await this.emails.list(after ? { limit, after } : { limit });
+		if (r.error) throw new ResendApiError(r.error, r.headers);
+		return { data: r.data.data, hasMore: r.data.has_more };
 	}
 
 	async sendBatch(emails: CreateBatchOptions, idempotencyKey: string, batchValidation: 'strict' | 'permissive'): Promise<SentBatch> {

@@ -47,6 +47,7 @@ export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: n
 	if (response && typeof response.code === 'number') json.errorCode = response.code;
 	if (response && typeof response.more_info === 'string') json.errorMoreInfo = response.more_info;
 	if (response && response.outcome === 'unknown') json.outcomeUnknown = true;
+	if (response && response.lookUp) json.lookUp = response.lookUp;
 	return { json, pairedItem: { item: itemIndex } };
 }
 

@@ -3,7 +3,7 @@
  * user can act on. Secrets are stripped from every string on the way out.
  */
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { NetworkError, networkHint, OutcomeUnknownError } from '../http/send';
+import { NetworkError, networkHint, OutcomeUnknownError, type LookUpResult } from '../http/send';
 import { mapNodeError } from '../nodeError';
 
 /** The codes users hit most, with what to do about them (also in README's troubleshooting table). */
@@ -99,13 +99,14 @@ export function toNodeError(
 		}
 		if (error instanceof OutcomeUnknownError) {
 			const request = JSON.parse(clean(JSON.stringify(error.request))) as JsonObject;
+			const lookUp = error.lookUp;
 			return new NodeApiError(
 				node,
-				{ outcome: 'unknown', request, status: error.status ?? null, attempts: error.attempts },
+				{ outcome: 'unknown', request, status: error.status ?? null, attempts: error.attempts, ...(lookUp ? { lookUp: lookUp as JsonObject } : {}) },
 				{
 					message: clean(`${what}: ${error.message}`),
 					description: clean(
-						`Twilio did not confirm this request (${error.status ? `HTTP ${error.status}` : 'no response'}). It was not retried, because the message or call may already exist. Look it up with the Message Status node (Get Many, filtered by To) before sending again. Request: ${JSON.stringify(request)}`,
+						`Twilio did not confirm this request (${error.status ? `HTTP ${error.status}` : 'no response'}). It was not retried, because the message or call may already exist. ${lookedUp(lookUp)}Request: ${JSON.stringify(request)}`,
 					),
 					httpCode: error.status ? String(error.status) : undefined,
 					itemIndex,
@@ -121,4 +122,14 @@ export function toNodeError(
 		}
 		return undefined;
 	});
+}
+
+/** What the look-up after an outcome unknown found, as the start of the error's description. */
+function lookedUp(lookUp: LookUpResult | undefined): string {
+	if (!lookUp) return 'Look it up with the Message Status node (Get Many, filtered by To) before sending again. ';
+	if (lookUp.result === 'ambiguous') {
+		return `Twilio lists ${lookUp.candidates.length} identical ones created since (${lookUp.candidates.join(', ')}), so which one this request made cannot be told; check them with the Message Status node before sending again. `;
+	}
+	if (lookUp.result === 'failed') return `Looking it up at Twilio failed too (${lookUp.reason}); check with the Message Status node before sending again. `;
+	return `It was looked up ${lookUp.tries} time(s) over ${Math.round(lookUp.waitedMs / 1000)} s and not found, so it was most likely not created; Twilio's lists can lag, so check with the Message Status node before sending again, or set "If the Outcome Is Unknown" to re-send. `;
 }

@@ -8,15 +8,20 @@ import { runItems } from '../runner/runItems';
 import { TWILIO_CREDENTIAL } from './client';
 import { loadTwilio, type TwilioContext } from './context';
 import { toNodeError } from './errors';
+import { TwilioSends } from './once';
+
+/** The Twilio context of one node run, with that run's exactly-once book-keeping. */
+export type TwilioRun = TwilioContext & { sends: TwilioSends };
 
 export const twilioCredentials: INodeCredentialDescription[] = [{ name: TWILIO_CREDENTIAL, required: true, testedBy: 'twilioApiTest' }];
 
 export async function executeTwilioItems(
 	ctx: IExecuteFunctions,
 	label: string,
-	operation: (ctx: IExecuteFunctions, twilio: TwilioContext, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+	operation: (ctx: IExecuteFunctions, twilio: TwilioRun, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 ): Promise<INodeExecutionData[][]> {
-	const twilio = await loadTwilio(ctx);
+	const loaded = await loadTwilio(ctx);
+	const twilio: TwilioRun = { ...loaded, sends: new TwilioSends(ctx, loaded) };
 	return runItems(
 		ctx,
 		(i) => operation(ctx, twilio, i),
