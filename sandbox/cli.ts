@@ -1,8 +1,10 @@
 /**
  * `npm run sandbox`: the sandbox as a standalone process, for the demo and for n8n e2e runs.
  *   node dist-sandbox/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--latency MS] [--jitter MS]
- *                                    [--status-step-ms MS] [--quiet]
+ *                                    [--status-step-ms MS] [--rate-reset-after 0.05] [--list-lag-ms MS]
+ *                                    [--seed N] [--quiet]
  */
+import { DURATION_KEYS, RATE_KEYS, validateFaults, type FaultConfig } from './faults';
 import { startSandbox } from './index';
 import { API_KEY, FULL_ACCOUNT, MAIN_API_KEY, MESSAGING_SERVICE, NUMBER_MAIN, PHONE_NUMBERS, TRIAL_ACCOUNT } from './fixtures';
 
@@ -13,18 +15,30 @@ interface CliOptions {
 	jitterMs: number;
 	statusStepMs: number;
 	quiet: boolean;
+	/** The other fault settings, from --rate-429, --rate-reset-after, --list-lag-ms, --seed… */
+	faults: Partial<FaultConfig>;
 }
 
-const USAGE = `Usage: sandbox [--port N] [--host H] [--latency MS] [--jitter MS] [--status-step-ms MS] [--quiet]
+/** FaultConfig key → flag: rateResetAfter → --rate-reset-after, rate5xxBefore → --rate-5xx-before. */
+const flagOf = (key: string): string => `--${key.replace(/([a-z])([A-Z0-9])/g, '$1-$2').toLowerCase()}`;
+/** latencyMs and jitterMs keep their older flags --latency and --jitter. */
+const FAULT_FLAGS = new Map<string, string>(
+	[...RATE_KEYS, ...DURATION_KEYS.filter((k) => k !== 'latencyMs' && k !== 'jitterMs'), 'seed'].map((k) => [flagOf(k), k]),
+);
+
+const USAGE = `Usage: sandbox [--port N] [--host H] [--latency MS] [--jitter MS] [--status-step-ms MS] [fault flags] [--quiet]
   --port            port to listen on (default 8787; 0 = any free port)
   --host            address to bind (default 127.0.0.1; the sandbox has no real security)
   --latency         added latency per API request, in ms (default 0)
   --jitter          extra random latency, 0..MS (default 0)
   --status-step-ms  time between message status changes (default 1000)
-  --quiet           do not log requests`;
+  --quiet           do not log requests
+Fault flags (startup settings, as POST /__sandbox/faults takes them; rates 0..1, durations in ms
+except --retry-after-sec):
+  ${[...FAULT_FLAGS.keys()].join(' ')}`;
 
 function parseArgs(argv: string[]): CliOptions {
-	const opts: CliOptions = { port: 8787, host: '127.0.0.1', latencyMs: 0, jitterMs: 0, statusStepMs: 1000, quiet: false };
+	const opts: CliOptions = { port: 8787, host: '127.0.0.1', latencyMs: 0, jitterMs: 0, statusStepMs: 1000, quiet: false, faults: {} };
 	const numeric: Record<string, keyof CliOptions> = {
 		'--port': 'port',
 		'--latency': 'latencyMs',
@@ -46,6 +60,16 @@ function parseArgs(argv: string[]): CliOptions {
 			opts.host = value;
 			continue;
 		}
+		const faultKey = FAULT_FLAGS.get(flag);
+		if (faultKey) {
+			try {
+				Object.assign(opts.faults, validateFaults({ [faultKey]: value === undefined || value === '' ? NaN : Number(value) }));
+			} catch (err) {
+				console.error(`sandbox: bad argument ${argv[i]}: ${(err as Error).message}\n${USAGE}`);
+				process.exit(2);
+			}
+			continue;
+		}
 		const key = numeric[flag];
 		const n = Number(value);
 		if (!key || value === undefined || !Number.isInteger(n) || n < 0) {
@@ -65,6 +89,7 @@ async function main(): Promise<void> {
 		latencyMs: opts.latencyMs,
 		jitterMs: opts.jitterMs,
 		statusStepMs: opts.statusStepMs,
+		faults: opts.faults,
 		log: opts.quiet ? undefined : (line) => console.log(`[sandbox] ${line}`),
 	});
 	const lines = [
@@ -78,6 +103,7 @@ async function main(): Promise<void> {
 		`  Numbers        ${PHONE_NUMBERS.map((n) => n.phoneNumber).join(', ')}`,
 		`  Admin          ${sandbox.url}/__sandbox/state  /stats  /faults  /reset  /inbound/sms`,
 		`  Latency ${opts.latencyMs} ms (+0..${opts.jitterMs} ms), status step ${opts.statusStepMs} ms. Ctrl-C stops.`,
+		...(Object.keys(opts.faults).length > 0 ? [`  Faults         ${JSON.stringify(opts.faults)}`] : []),
 	];
 	console.log(lines.join('\n'));
 	let stopping = false;

@@ -21,6 +21,11 @@ export interface SandboxOptions {
 	statusStepMs?: number;
 	latencyMs?: number;
 	jitterMs?: number;
+	/**
+	 * Startup fault settings (any FaultConfig field, e.g. `{rateResetAfter: 0.05, listLagMs: 500}`);
+	 * `latencyMs`/`jitterMs` above win over the same keys here. reset() returns to these.
+	 */
+	faults?: Partial<FaultConfig>;
 	/** How many API requests to keep in `state.requests`; default 20,000. */
 	requestLimit?: number;
 	/** Timeout for outgoing webhooks; default 15 s, Twilio's own. */
@@ -56,7 +61,7 @@ export interface Sandbox {
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
 	const host = opts.host ?? '127.0.0.1';
-	const faults: Partial<FaultConfig> = {};
+	const faults: Partial<FaultConfig> = { ...opts.faults };
 	if (opts.latencyMs !== undefined) faults.latencyMs = opts.latencyMs;
 	if (opts.jitterMs !== undefined) faults.jitterMs = opts.jitterMs;
 	const core = new SandboxCore({

@@ -8,6 +8,7 @@ import type { SandboxCore } from './core';
 import type { FormParams } from './form';
 import type { ResendAuth } from './resend/auth';
 import type { AccountRecord } from './state';
+import type { CreatedResource } from './stats';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -40,6 +41,8 @@ export interface RouteContext {
 	twilio: TwilioAuth | null;
 	/** Set for `resend` routes: the Bearer key that authenticated. */
 	resend?: ResendAuth | null;
+	/** What this request stored, appended by acceptCreate (stats.ts); read for faultedCreates. */
+	created: CreatedResource[];
 }
 
 export interface RouteResponse {

@@ -139,6 +139,7 @@ export class SandboxServer {
 			contentType,
 			baseUrl: this.baseUrl(req),
 			twilio: null,
+			created: [],
 		};
 	}
 
@@ -246,9 +247,19 @@ export class SandboxServer {
 		}
 
 		let response = await this.dispatch(match, ctx);
+		// The work is done (a message may now exist); the client sees a reset or a 500: "outcome unknown".
+		const after = decision.resetAfter ? 'resetAfter' : decision.errorAfter ? 'rate5xx' : null;
+		if (after && response.status >= 200 && response.status < 300) {
+			for (const c of ctx.created) core.stats.faultedCreate({ route: name, fault: after, kind: c.kind, sid: c.sid, to: c.to });
+		}
+		if (after === 'resetAfter') {
+			core.stats.fault('resetAfter');
+			record(0, 'resetAfter', undefined);
+			req.socket.destroy();
+			return;
+		}
 		let fault: string | null = null;
-		if (decision.errorAfter) {
-			// The work is done (a message may now exist); the client only sees a 500: "outcome unknown".
+		if (after === 'rate5xx') {
 			core.stats.fault('rate5xx');
 			response = faultErrors(name).internal().toResponse();
 			fault = 'rate5xx';

@@ -5,7 +5,26 @@
  */
 import { createHash } from 'node:crypto';
 
-export type FaultKind = 'latency' | 'rate429' | 'rate5xx' | 'rate5xxBefore' | 'reset' | 'slow';
+export type FaultKind = 'latency' | 'rate429' | 'rate5xx' | 'rate5xxBefore' | 'reset' | 'resetAfter' | 'slow';
+
+/** A resource a request stored although its client got a 500 (`rate5xx`) or a reset (`resetAfter`). */
+export interface FaultedCreate {
+	/** Route name, e.g. `twilio.messages.create`, `resend.emails.batch`. */
+	route: string;
+	fault: 'rate5xx' | 'resetAfter';
+	/** As in createsAcceptedByKind: `message`, `call`, `email`, `verification`. */
+	kind: string;
+	/** The SID (Twilio) or id (Resend) the client never saw. */
+	sid: string;
+	to: string;
+}
+
+/** What a create handler stored, noted on its request (see acceptCreate). */
+export interface CreatedResource {
+	kind: string;
+	sid: string;
+	to: string;
+}
 
 export interface DuplicateKey {
 	key: string;
@@ -27,6 +46,11 @@ export interface SandboxStats {
 	uniqueSends: number;
 	duplicates: number;
 	duplicateKeys: DuplicateKey[];
+	/**
+	 * Resources stored by a request whose answer a fault replaced (500 after processing, or a reset
+	 * after processing), in order. Each is "outcome unknown" to its client.
+	 */
+	faultedCreates: FaultedCreate[];
 	inFlight: number;
 	/** Peak number of API requests being handled at once. */
 	maxInFlight: number;
@@ -56,8 +80,25 @@ const noFaults = (): Record<FaultKind, number> => ({
 	rate5xx: 0,
 	rate5xxBefore: 0,
 	reset: 0,
+	resetAfter: 0,
 	slow: 0,
 });
+
+/**
+ * What a create handler calls once it has stored a resource: counts the create (so a second one
+ * with the same logical key is a duplicate) and notes it on the request, so that server.ts can list
+ * it in faultedCreates if a fault then replaces the answer.
+ */
+export function acceptCreate(
+	ctx: { core: { stats: StatsCollector }; created: CreatedResource[] },
+	kind: string,
+	key: string,
+	sid: string,
+	to: string,
+): void {
+	ctx.core.stats.acceptedCreate(kind, key, sid, to);
+	ctx.created.push({ kind, sid, to });
+}
 
 export class StatsCollector {
 	private startedAt = new Date();
@@ -67,6 +108,7 @@ export class StatsCollector {
 	private faults = noFaults();
 	private createsByKind: Record<string, number> = {};
 	private keys = new Map<string, KeyEntry>();
+	private faultedCreates: FaultedCreate[] = [];
 	private inFlight = 0;
 	private maxInFlight = 0;
 	private webhooks = { attempted: 0, succeeded: 0, failed: 0 };
@@ -100,6 +142,10 @@ export class StatsCollector {
 		else this.keys.set(key, { kind, sids: [sid], to });
 	}
 
+	faultedCreate(entry: FaultedCreate): void {
+		this.faultedCreates.push(entry);
+	}
+
 	webhook(ok: boolean): void {
 		this.webhooks.attempted++;
 		if (ok) this.webhooks.succeeded++;
@@ -127,6 +173,7 @@ export class StatsCollector {
 		this.faults = noFaults();
 		this.createsByKind = {};
 		this.keys.clear();
+		this.faultedCreates = [];
 		// In-flight requests are still running; only the peak starts over.
 		this.maxInFlight = this.inFlight;
 		this.webhooks = { attempted: 0, succeeded: 0, failed: 0 };
@@ -152,6 +199,7 @@ export class StatsCollector {
 			uniqueSends: this.keys.size,
 			duplicates: accepted - this.keys.size,
 			duplicateKeys,
+			faultedCreates: this.faultedCreates.map((f) => ({ ...f })),
 			inFlight: this.inFlight,
 			maxInFlight: this.maxInFlight,
 			webhooks: { ...this.webhooks },

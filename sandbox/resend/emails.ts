@@ -1,17 +1,18 @@
 /**
- * Resend's email endpoints: send, batch send, retrieve, cancel. Auth (Bearer), faults, recording
- * and counters come from server.ts; the rate-limit headers and Idempotency-Key are handled here.
+ * Resend's email endpoints: send, batch send, list, retrieve, cancel. Auth (Bearer), faults,
+ * recording and counters come from server.ts; the rate-limit headers and Idempotency-Key are
+ * handled here.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { SandboxCore } from '../core';
+import { first } from '../form';
 import type { Route, RouteContext, RouteResponse } from '../router';
-import { logicalKey } from '../stats';
+import { acceptCreate, logicalKey } from '../stats';
 import { requireFullAccess } from './auth';
 import { resendErrors, ResendApiError } from './errors';
 import { idempotencyKeyOf, withIdempotency } from './idempotency';
 import { startEmailDelivery } from './lifecycle';
 import { rateLimitHeaders } from './rateLimit';
-import { renderEmail } from './render';
+import { renderEmail, renderListedEmail } from './render';
 import type { EmailRecord } from './types';
 import { validateEmail, type ValidEmail } from './validate';
 
@@ -23,7 +24,7 @@ function checkQuota(ctx: RouteContext): void {
 	if (quota === 'monthly') throw resendErrors.monthlyQuota();
 }
 
-function store(core: SandboxCore, email: ValidEmail, meta: { idempotencyKey: string | null; apiKeyId: string; batch: boolean }): EmailRecord {
+function store(ctx: RouteContext, email: ValidEmail, meta: { idempotencyKey: string | null; apiKeyId: string; batch: boolean }): EmailRecord {
 	const now = new Date();
 	const id = randomUUID();
 	const contentHash = (s: string | null) => (s === null ? null : createHash('sha256').update(s).digest('hex'));
@@ -49,9 +50,9 @@ function store(core: SandboxCore, email: ValidEmail, meta: { idempotencyKey: str
 		]),
 		...meta,
 	};
-	core.store.emails.set(id, record);
-	core.stats.acceptedCreate('email', record.logicalKey, id, email.to.join(', '));
-	startEmailDelivery(core, record);
+	ctx.core.store.emails.set(id, record);
+	acceptCreate(ctx, 'email', record.logicalKey, id, email.to.join(', '));
+	startEmailDelivery(ctx.core, record);
 	return record;
 }
 
@@ -72,7 +73,7 @@ function sendOne(ctx: RouteContext): Promise<RouteResponse> {
 		checkQuota(ctx);
 		return withIdempotency(ctx, 'emails', () => {
 			const email = validateEmail(ctx.json, { batch: false, now: new Date() });
-			const record = store(ctx.core, email, { idempotencyKey: idempotencyKeyOf(ctx), apiKeyId: ctx.resend!.key.id, batch: false });
+			const record = store(ctx, email, { idempotencyKey: idempotencyKeyOf(ctx), apiKeyId: ctx.resend!.key.id, batch: false });
 			return { status: 200, body: { id: record.id } };
 		});
 	});
@@ -100,10 +101,45 @@ function sendBatch(ctx: RouteContext): Promise<RouteResponse> {
 			});
 			ctx.core.stats.emailBatch();
 			const meta = { idempotencyKey: idempotencyKeyOf(ctx), apiKeyId: ctx.resend!.key.id, batch: true };
-			const data = checked.flatMap((c) => (c.email ? [{ id: store(ctx.core, c.email, meta).id }] : []));
+			const data = checked.flatMap((c) => (c.email ? [{ id: store(ctx, c.email, meta).id }] : []));
 			const errors = checked.flatMap((c) => (c.error !== undefined ? [{ index: c.index, message: c.error }] : []));
 			return { status: 200, body: mode === 'permissive' ? { data, errors } : { data } };
 		});
+	});
+}
+
+export const LIST_DEFAULT_LIMIT = 20;
+export const LIST_MAX_LIMIT = 100;
+
+/**
+ * GET /emails: newest first, `limit` 1..100 (default 20), cursors `after` (the page of older emails
+ * that starts after this id) or `before` (the page of newer emails that ends before it), never both.
+ * `has_more` says whether more lie beyond the page in the direction of travel. With `listLagMs`,
+ * emails younger than the lag are left out (a cursor may still name one).
+ */
+function listEmails(ctx: RouteContext): Promise<RouteResponse> {
+	return answer(ctx, async () => {
+		requireFullAccess(ctx.resend);
+		const rawLimit = first(ctx.query, 'limit');
+		const limit = rawLimit === undefined ? LIST_DEFAULT_LIMIT : /^\d+$/.test(rawLimit) ? Number(rawLimit) : NaN;
+		if (!(limit >= 1 && limit <= LIST_MAX_LIMIT)) throw resendErrors.invalid(`The \`limit\` parameter must be an integer between 1 and ${LIST_MAX_LIMIT}.`);
+		const after = first(ctx.query, 'after');
+		const before = first(ctx.query, 'before');
+		if (after !== undefined && before !== undefined) throw resendErrors.invalid('You can only use either `after` or `before`, not both.');
+		// Map order is creation order; the list is newest first.
+		const all = [...ctx.core.store.emails.values()].reverse();
+		const cursor = after ?? before;
+		let candidates = all;
+		if (cursor !== undefined) {
+			const index = all.findIndex((e) => e.id === cursor);
+			if (index < 0) throw resendErrors.invalid(`Invalid \`${after !== undefined ? 'after' : 'before'}\` cursor: no email with this id.`);
+			candidates = after !== undefined ? all.slice(index + 1) : all.slice(0, index);
+		}
+		const listed = ctx.core.faults.listed('resend.emails.list');
+		const visible = candidates.filter((e) => listed(e.createdAt));
+		// Going back (`before`), the page is the `limit` emails just newer than the cursor.
+		const page = before !== undefined ? visible.slice(Math.max(0, visible.length - limit)) : visible.slice(0, limit);
+		return { status: 200, body: { object: 'list', has_more: visible.length > limit, data: page.map(renderListedEmail) } };
 	});
 }
 
@@ -131,6 +167,7 @@ function cancelEmail(ctx: RouteContext): Promise<RouteResponse> {
 export const resendEmailRoutes: Route[] = [
 	{ name: 'resend.emails.send', method: 'POST', path: '/emails', auth: 'resend', handle: sendOne },
 	{ name: 'resend.emails.batch', method: 'POST', path: '/emails/batch', auth: 'resend', handle: sendBatch },
+	{ name: 'resend.emails.list', method: 'GET', path: '/emails', auth: 'resend', handle: listEmails },
 	{ name: 'resend.emails.get', method: 'GET', path: '/emails/{email_id}', auth: 'resend', handle: getEmail },
 	{ name: 'resend.emails.cancel', method: 'POST', path: '/emails/{email_id}/cancel', auth: 'resend', handle: cancelEmail },
 ];

@@ -28,6 +28,27 @@ export function renderEmail(e: EmailRecord) {
 	};
 }
 
+/**
+ * An email as GET /emails lists it: the spec's `Email` schema without its message_id (Resend's own
+ * list example has none); scheduled_at, tags, topic_id and message_id come only from GET /emails/{id}.
+ */
+export function renderListedEmail(e: EmailRecord) {
+	return {
+		object: 'email',
+		id: e.id,
+		to: e.to,
+		from: e.from,
+		created_at: resendDate(e.createdAt),
+		subject: e.subject,
+		...(e.html !== null ? { html: e.html } : {}),
+		...(e.text !== null ? { text: e.text } : {}),
+		bcc: e.bcc,
+		cc: e.cc,
+		reply_to: e.replyTo,
+		last_event: e.lastEvent,
+	};
+}
+
 /** For /__sandbox/state: the API shape plus what only the sandbox knows. */
 export function adminEmail(e: EmailRecord) {
 	return {

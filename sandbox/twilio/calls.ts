@@ -3,7 +3,7 @@ import { rfc2822 } from '../dates';
 import { first } from '../form';
 import { newSid } from '../ids';
 import type { Route, RouteContext } from '../router';
-import { logicalKey } from '../stats';
+import { acceptCreate, logicalKey } from '../stats';
 import { validateCallCreate } from './calls-create';
 import { startCall } from './calls-lifecycle';
 import type { CallRecord } from './calls-state';
@@ -117,7 +117,7 @@ export const callRoutes: Route[] = [
 				price: null,
 			};
 			core.store.calls.set(call.sid, call);
-			core.stats.acceptedCreate('call', key, call.sid, call.to);
+			acceptCreate(ctx, 'call', key, call.sid, call.to);
 			startCall(core, call, v);
 			return { status: 201, body: renderCall(call) };
 		},
@@ -133,8 +133,9 @@ export const callRoutes: Route[] = [
 			const to = first(ctx.query, 'To');
 			const from = first(ctx.query, 'From');
 			const status = first(ctx.query, 'Status');
+			const listed = ctx.core.faults.listed('twilio.calls.list');
 			const list = [...ctx.core.store.calls.values()]
-				.filter((c) => c.accountSid === account.sid && (!to || c.to === to) && (!from || c.from === from) && (!status || c.status === status))
+				.filter((c) => c.accountSid === account.sid && (!to || c.to === to) && (!from || c.from === from) && (!status || c.status === status) && listed(c.dateCreated))
 				.reverse();
 			return {
 				status: 200,

@@ -3,7 +3,7 @@ import { rfc2822 } from '../dates';
 import { all, first, FormParams } from '../form';
 import type { Route, RouteContext } from '../router';
 import type { MessageRecord } from '../state';
-import { logicalKey } from '../stats';
+import { acceptCreate, logicalKey } from '../stats';
 import { twilioErrors } from './errors';
 import { messageFromValidated, validateMessageCreate } from './message-create';
 import { scheduleDelivery, startDelivery } from './message-lifecycle';
@@ -100,7 +100,7 @@ export const messageRoutes: Route[] = [
 			]);
 			const message = messageFromValidated(v, account, key, now);
 			core.store.addMessage(message);
-			core.stats.acceptedCreate('message', key, message.sid, message.to);
+			acceptCreate(ctx, 'message', key, message.sid, message.to);
 			if (message.status === 'scheduled') {
 				scheduleDelivery(core, message, v.outcome);
 			} else {
@@ -119,8 +119,9 @@ export const messageRoutes: Route[] = [
 		handle: (ctx) => {
 			const account = ctx.twilio!.account;
 			const keep = messageFilter(ctx.query);
+			const listed = ctx.core.faults.listed('twilio.messages.list');
 			// Newest first, as Twilio lists them; Map order is creation order.
-			const list = [...ctx.core.store.messages.values()].filter((m) => m.accountSid === account.sid && keep(m)).reverse();
+			const list = [...ctx.core.store.messages.values()].filter((m) => m.accountSid === account.sid && keep(m) && listed(m.dateCreated)).reverse();
 			return {
 				status: 200,
 				body: page2010({

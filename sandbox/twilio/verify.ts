@@ -12,7 +12,7 @@ import { MAGIC_TO } from '../fixtures';
 import { first } from '../form';
 import { newSid, SID_PATTERN } from '../ids';
 import { ApiError, type Route, type RouteContext } from '../router';
-import { logicalKey } from '../stats';
+import { acceptCreate, logicalKey } from '../stats';
 import { TwilioApiError, twilioErrors } from './errors';
 import { pageV1 } from './paging';
 import {
@@ -166,7 +166,7 @@ function readCreate(ctx: RouteContext) {
 function createVerification(ctx: RouteContext) {
 	const service = findService(ctx, ctx.params.ServiceSid);
 	const input = readCreate(ctx);
-	const { store, stats } = ctx.core;
+	const { store } = ctx.core;
 	const now = new Date();
 	const attempt = { attemptSid: newSid('VL'), channel: input.channel, time: now };
 	const live = liveVerification(store.verifications.values(), service.sid, input.to, now);
@@ -197,7 +197,7 @@ function createVerification(ctx: RouteContext) {
 		store.verifications.set(v.sid, v);
 	}
 	// Each delivery is its own key: a resend is something the user asked for, not a duplicate.
-	stats.acceptedCreate('verification', logicalKey(['verification', attempt.attemptSid]), v.sid, v.to);
+	acceptCreate(ctx, 'verification', logicalKey(['verification', attempt.attemptSid]), v.sid, v.to);
 	return { status: 201, body: renderVerification(v, ctx.baseUrl) };
 }
 
