@@ -131,15 +131,16 @@ describe('Send SMS in WorkflowExecute against the sandbox', () => {
 		expect(await sandboxMessages()).toHaveLength(30);
 	});
 
-	it('a 5xx on a create is "outcome unknown" and is never re-sent', async () => {
+	it('a 5xx on a create, with "If the Outcome Is Unknown" set to Report It, is "outcome unknown" and is never re-sent', async () => {
 		sandbox.faults.set({ rate5xx: 1, seed: 1 });
-		const r = await sms({ to: SAMPLE_RECIPIENT, body: 'Maybe sent' }, [{}], { continueOnFail: true });
+		const r = await sms({ to: SAMPLE_RECIPIENT, body: 'Maybe sent', options: { ifOutcomeUnknown: 'report' } }, [{}], { continueOnFail: true });
 		const [item] = r.outputs(r.nodeName);
 		expect(item.json.error).toMatch(/Outcome unknown/);
 		expect(item.json.outcomeUnknown).toBe(true);
 		expect(String(item.json.errorDescription)).toContain('Maybe sent');
 		// The sandbox processed the request before failing it: exactly one request, one message, no second attempt.
 		expect(sandbox.stats().requestsByRoute['twilio.messages.create']).toBe(1);
+		expect(sandbox.stats().requestsByRoute['twilio.messages.list']).toBeUndefined();
 		expect(await sandboxMessages()).toHaveLength(1);
 		expect(sandbox.stats().duplicates).toBe(0);
 	});

@@ -201,15 +201,26 @@ describe('Voice Message in WorkflowExecute against the sandbox', () => {
 		expect(sandbox.state.calls.size).toBe(20);
 	});
 
-	it('a 5xx on create is "outcome unknown" and the call is not placed twice', async () => {
+	it('a 5xx on create is looked up and reconciled: the call Twilio stored is the output, and it is not placed twice', async () => {
 		sandbox.faults.set({ rate5xx: 1, seed: 3, routes: ['twilio.calls.create'] });
 		const r = await voice({ to: SAMPLE_RECIPIENT, message: 'Maybe called' }, [{}], true);
+		const [item] = r.outputs(r.nodeName);
+		expect(item.json.error).toBeUndefined();
+		expect(item.json.reconciled).toBe(true);
+		expect(sandbox.state.calls.size).toBe(1);
+		expect(item.json.sid).toBe([...sandbox.state.calls.keys()][0]);
+		expect(sandbox.state.requests.filter((q) => q.route === 'twilio.calls.create')).toHaveLength(1);
+	});
+
+	it('with Report It, a 5xx on create is "outcome unknown" and nothing is looked up or placed twice', async () => {
+		sandbox.faults.set({ rate5xx: 1, seed: 3, routes: ['twilio.calls.create'] });
+		const r = await voice({ to: SAMPLE_RECIPIENT, message: 'Maybe called', options: { ifOutcomeUnknown: 'report' } }, [{}], true);
 		const [item] = r.outputs(r.nodeName);
 		expect(item.json.error).toMatch(/Outcome unknown/);
 		expect(item.json.outcomeUnknown).toBe(true);
 		expect(String(item.json.errorDescription)).toContain('Maybe called');
 		expect(sandbox.state.calls.size).toBe(1);
-		expect(sandbox.state.requests.filter((q) => q.route === 'twilio.calls.create')).toHaveLength(1);
+		expect(sandbox.state.requests.filter((q) => q.route === 'twilio.calls.list')).toHaveLength(0);
 	});
 
 	it("maps Twilio's call errors to coded, explained errors", async () => {
