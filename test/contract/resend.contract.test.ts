@@ -96,4 +96,14 @@ describe('Send Email requests match the Resend spec', () => {
 		}
 		expect(checkRecorded()).toBe(6);
 	});
+
+	it("the sandbox's list answers (GET /emails), paged with the resend SDK", async () => {
+		const resend = new Resend(RESEND_FULL_KEY.token, { baseUrl: sandbox.url });
+		for (const subject of ['one', 'two', 'three']) await resend.emails.send({ from: 'a@example.com', to: 'b@example.com', subject, html: '<p>x</p>' });
+		const first = await resend.emails.list({ limit: 2 });
+		expect(first.data!.data.map((e) => e.subject)).toEqual(['three', 'two']);
+		await resend.emails.list({ limit: 2, after: first.data!.data[1].id });
+		await resend.emails.list({ before: first.data!.data[1].id });
+		expect(checkRecorded()).toBe(6);
+	});
 });
