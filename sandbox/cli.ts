@@ -65,7 +65,7 @@ function parseArgs(argv: string[]): CliOptions {
 			try {
 				Object.assign(opts.faults, validateFaults({ [faultKey]: value === undefined || value === '' ? NaN : Number(value) }));
 			} catch (err) {
-				console.error(`sandbox: bad argument ${argv[i]}: ${(err as Error).message}\n${USAGE}`);
+				console.error(`sandbox: bad argument ${flag} ${value ?? ''}: ${(err as Error).message}\n${USAGE}`);
 				process.exit(2);
 			}
 			continue;
