@@ -24,9 +24,13 @@ export type Sent = MessageInstance | CallInstance;
 
 /** Twilio prefixes a trial account's texts with this, so the stored body is longer than the request's. */
 const TRIAL_PREFIX = 'Sent from your Twilio trial account - ';
-const PAGE_SIZE = 50;
-/** Newest first, so this many pages cover the last 200 sends to one recipient from one sender. */
-const MAX_PAGES = 4;
+const PAGE_SIZE = 100;
+/**
+ * Newest first, so this many pages cover the last 500 sends to one recipient from one sender. A
+ * recipient sent more than that since `since` is not searched to the end: a look-up then finds
+ * nothing, which is reported as such and never acted on blindly.
+ */
+const MAX_PAGES = 5;
 
 interface Page<T> {
 	instances: T[];

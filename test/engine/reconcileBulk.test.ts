@@ -1,0 +1,96 @@
+/**
+ * 2,000 SMS through the faults that leave a client not knowing what happened, counted by the
+ * sandbox: every item is either sent once (some of them found by looking up), or reported as
+ * outcome unknown and truly absent. Nothing is duplicated and nothing is silently lost.
+ */
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { runNode } from '../support/twilioWorkflows';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ statusStepMs: 600_000 });
+});
+afterAll(async () => {
+	await sandbox.close();
+});
+
+const COUNT = 2000;
+const CREATE = 'twilio.messages.create';
+const LIST = 'twilio.messages.list';
+
+describe('reconciling "outcome unknown" in bulk', () => {
+	it('2,000 sends with 2% 5xx-after-store, 2% reset-after-store, 2% reset-before, 30% 429 and a lagging list: 0 duplicated, 0 missing', async () => {
+		sandbox.reset();
+		sandbox.faults.set({
+			latencyMs: 5,
+			rate429: 0.3,
+			retryAfterSec: 0,
+			rate5xx: 0.02,
+			rateResetAfter: 0.02,
+			rateReset: 0.02,
+			// The list shows a message 800 ms after its create: the first look-up, after 1 s, sees it.
+			listLagMs: 800,
+			seed: 14,
+			routes: [CREATE, LIST],
+		});
+		// One recipient each, as a bulk send has: a look-up reads the newest sends to one recipient
+		// from one sender, and 2,000 to a single phone within seconds would bury the one it seeks.
+		const items = Array.from({ length: COUNT }, (_, n) => ({ n, to: `+1415555${String(n).padStart(4, '0')}` }));
+		const r = await runNode({
+			type: 'CUSTOM.sendSms',
+			parameters: { to: '={{ $json.to }}', body: '=Reconcile {{ $json.n }}' },
+			items,
+			baseUrl: sandbox.url,
+			continueOnFail: true,
+			timeoutMs: 150_000,
+		});
+		expect(r.error).toBeUndefined();
+		const out = r.outputs(r.nodeName).map((o) => o.json);
+		expect(out).toHaveLength(COUNT);
+
+		const stored = new Map<string, string[]>();
+		for (const m of sandbox.state.messages.values()) stored.set(m.body, [...(stored.get(m.body) ?? []), m.sid]);
+		const stats = sandbox.stats();
+		const faulted = new Set(stats.faultedCreates.filter((f) => f.route === CREATE).map((f) => f.sid));
+		const count = { sent: 0, reconciled: 0, unknown: 0, duplicated: 0, missing: 0 };
+		for (const [n, o] of out.entries()) {
+			const sids = stored.get(`Reconcile ${n}`) ?? [];
+			if (sids.length > 1) count.duplicated++;
+			if (typeof o.sid === 'string') {
+				expect(sids).toEqual([o.sid]);
+				// An item is reconciled exactly when Twilio stored it but never told us.
+				expect({ n, reconciled: o.reconciled === true }).toEqual({ n, reconciled: faulted.has(o.sid) });
+				if (o.reconciled === true) count.reconciled++;
+				else count.sent++;
+			} else {
+				expect({ n, outcomeUnknown: o.outcomeUnknown, lookUp: (o.lookUp as { result?: string } | undefined)?.result, stored: sids }).toEqual({
+					n,
+					outcomeUnknown: true,
+					lookUp: 'not found',
+					stored: [],
+				});
+				count.unknown++;
+			}
+			if (sids.length === 0 && o.outcomeUnknown !== true) count.missing++;
+		}
+
+		const creates = sandbox.state.requests.filter((q) => q.route === CREATE);
+		const resetsBefore = creates.filter((q) => q.fault === 'reset').length;
+		const lists = sandbox.state.requests.filter((q) => q.route === LIST).length;
+		// For the record, in the test's output.
+		console.log(
+			`reconcile bulk: ${COUNT} items; ${count.sent} sent, ${count.reconciled} reconciled (of ${faulted.size} stored then failed), ` +
+				`${count.unknown} outcome unknown (of ${resetsBefore} resets before storing), ${count.duplicated} duplicated, ${count.missing} missing; ` +
+				`${creates.length} create requests, ${lists} list requests (${(lists / COUNT).toFixed(3)} per item)`,
+		);
+		expect(faulted.size).toBeGreaterThan(40);
+		expect(resetsBefore).toBeGreaterThan(10);
+		expect(count.reconciled).toBe(faulted.size);
+		expect(count.unknown).toBe(resetsBefore);
+		expect(count.duplicated).toBe(0);
+		expect(count.missing).toBe(0);
+		expect(stats.duplicates).toBe(0);
+		expect(count.sent + count.reconciled + count.unknown).toBe(COUNT);
+	}, 200_000);
+});
