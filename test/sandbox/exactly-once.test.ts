@@ -3,17 +3,12 @@
  * of creates a fault hid from their client (faultedCreates), and duplicates across messages, calls
  * and emails. All over real HTTP against a started sandbox.
  */
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import { FULL_ACCOUNT, NUMBER_MAIN, RESEND_FROM, RESEND_FULL_KEY, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { basic, createRaw, postForm, postJson, request } from './helpers';
+import { basic, createRaw, postForm, postJson, request, useSandbox } from './helpers';
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 20 });
-});
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.reset());
+useSandbox({ statusStepMs: 20 }, (s) => (sandbox = s));
 
 const SMS = { To: SAMPLE_RECIPIENT, From: NUMBER_MAIN.phoneNumber, Body: 'reset after store' };
 const CALL = { To: SAMPLE_RECIPIENT, From: NUMBER_MAIN.phoneNumber, Twiml: '<Response><Say>Hi</Say></Response>' };

@@ -2,7 +2,7 @@
 import http, { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { FULL_ACCOUNT } from '../../sandbox/fixtures';
 
 export type TwilioClient = ReturnType<typeof twilio>;
@@ -170,4 +170,15 @@ export function useSandboxAndReceiver(
 		sandbox?.reset();
 		if (receiver) receiver.requests.length = 0;
 	});
+}
+
+/** A sandbox for every test of a file: started once, reset before each test, closed at the end. */
+export function useSandbox(opts: SandboxOptions, bind: (sandbox: Sandbox) => void): void {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox(opts);
+		bind(sandbox);
+	});
+	afterAll(() => sandbox?.close());
+	beforeEach(() => sandbox?.reset());
 }

@@ -4,15 +4,10 @@
  */
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { FULL_ACCOUNT, NUMBER_MAIN, RESEND_FROM, RESEND_FULL_KEY, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { basic, createRaw, postForm, postJson, request } from './helpers';
+import { basic, createRaw, postForm, postJson, request, useSandbox } from './helpers';
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 20 });
-});
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.reset());
+useSandbox({ statusStepMs: 20 }, (s) => (sandbox = s));
 
 const auth = { Authorization: basic(FULL_ACCOUNT.sid, FULL_ACCOUNT.authToken) };
 const base = () => `${sandbox.url}/2010-04-01/Accounts/${FULL_ACCOUNT.sid}`;

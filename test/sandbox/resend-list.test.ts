@@ -3,20 +3,14 @@
  * `after` and `before`, `limit` 1..100 (default 20); answers checked against Resend's spec.
  */
 import { Resend } from 'resend';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import { RESEND_FROM, RESEND_FULL_KEY, RESEND_SENDING_KEY } from '../../sandbox/fixtures';
 import { loadSpec, validateRequest, validateResponse, type OpenApiSpec } from '../support/openapi';
-import { request } from './helpers';
+import { request, useSandbox } from './helpers';
 
 let sandbox: Sandbox;
-let spec: OpenApiSpec;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 20 });
-	spec = loadSpec('resend.json');
-});
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.reset());
+useSandbox({ statusStepMs: 20 }, (s) => (sandbox = s));
+const spec: OpenApiSpec = loadSpec('resend.json');
 
 const EMAIL = { from: RESEND_FROM, to: ['ada@example.com'], subject: 'Hello', text: 'Hi Ada' };
 
