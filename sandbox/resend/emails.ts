@@ -108,8 +108,8 @@ function sendBatch(ctx: RouteContext): Promise<RouteResponse> {
 	});
 }
 
-export const LIST_DEFAULT_LIMIT = 20;
-export const LIST_MAX_LIMIT = 100;
+const LIST_DEFAULT_LIMIT = 20;
+const LIST_MAX_LIMIT = 100;
 
 /**
  * GET /emails: newest first, `limit` 1..100 (default 20), cursors `after` (the page of older emails
