@@ -236,3 +236,51 @@ describe('Send Email in WorkflowExecute against the sandbox', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
 	});
 });
+
+describe('Send Email: Skip Duplicates Within (Minutes)', () => {
+	// This process remembers guarded sends for their window, so every test uses its own subject.
+	const alert = (subject: string) => email({ subject, options: { skipDuplicatesMinutes: 10 } });
+	const listRequests = () => sandbox.stats().requestsByRoute['resend.emails.list'] ?? 0;
+
+	it('the same email twice within the window: one email, the second skipped with the earlier id', async () => {
+		const a = await alert('Guarded once');
+		const b = await alert('Guarded once');
+		const first = a.outputs(a.nodeName)[0].json;
+		expect(first.skipped).toBeUndefined();
+		expect(b.outputs(b.nodeName)[0].json).toMatchObject({ skipped: 'duplicate', duplicateOf: first.id, id: first.id });
+		expect(emails().filter((e) => e.subject === 'Guarded once')).toHaveLength(1);
+	});
+
+	const sendElsewhere = async (subject: string): Promise<string> => {
+		const res = await fetch(`${sandbox.url}/emails`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${RESEND_FULL_KEY.token}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ from: RESEND_FROM, to: ['ada@example.com'], subject, text: 'x' }),
+		});
+		return ((await res.json()) as { id: string }).id;
+	};
+
+	it('found in Resend’s list (sent by something else): skipped, at one list request for an account this small', async () => {
+		const earlier = await sendElsewhere('Sent elsewhere');
+		const before = listRequests();
+		const r = await alert('Sent elsewhere');
+		expect(r.outputs(r.nodeName)[0].json).toMatchObject({ skipped: 'duplicate', duplicateOf: earlier });
+		expect(listRequests() - before).toBe(1);
+		expect(emails().filter((e) => e.subject === 'Sent elsewhere')).toHaveLength(1);
+	});
+
+	it('outside the window (the earlier one is 20 minutes old): sent', async () => {
+		const earlier = await sendElsewhere('Old alert');
+		(sandbox.state.emails.get(earlier) as { createdAt: Date }).createdAt = new Date(Date.now() - 20 * 60_000);
+		const r = await alert('Old alert');
+		expect(r.outputs(r.nodeName)[0].json.skipped).toBeUndefined();
+		expect(emails().filter((e) => e.subject === 'Old alert')).toHaveLength(2);
+	});
+
+	it('the same subject to another recipient is not a duplicate', async () => {
+		await alert('Per recipient');
+		const r = await email({ subject: 'Per recipient', to: 'grace@example.com', options: { skipDuplicatesMinutes: 10 } });
+		expect(r.outputs(r.nodeName)[0].json.skipped).toBeUndefined();
+		expect(emails().filter((e) => e.subject === 'Per recipient')).toHaveLength(2);
+	});
+});
