@@ -26,7 +26,7 @@ export async function placeOutboundCall(ctx: IExecuteFunctions, twilio: TwilioRu
 	);
 	const { resource: call, marks } = await twilio.sends.create(
 		{ kind: 'call', to: request.params.to, from: request.params.from },
-		readOnceSettings(ctx, i),
+		readOnceSettings(options),
 		() => twilio.client.calls.create(request.params),
 	);
 	return {

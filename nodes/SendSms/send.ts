@@ -82,7 +82,7 @@ export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioRun, i: numb
 			messagingServiceSid: params.messagingServiceSid,
 			body: params.contentSid ? undefined : (params.body ?? ''),
 		},
-		readOnceSettings(ctx, i),
+		readOnceSettings(options),
 		() => twilio.client.messages.create(params),
 	);
 	const analysis = analyzeSms(params.body ?? '');

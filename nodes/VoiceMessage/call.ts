@@ -32,7 +32,7 @@ export async function placeVoiceMessage(ctx: IExecuteFunctions, twilio: TwilioRu
 	);
 	const { resource: call, marks } = await twilio.sends.create(
 		{ kind: 'call', to: request.params.to, from: request.params.from },
-		readOnceSettings(ctx, i),
+		readOnceSettings(options),
 		() => twilio.client.calls.create(request.params),
 	);
 	return { ...callOutput(call), ...marks, twiml: request.twiml };

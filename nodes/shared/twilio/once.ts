@@ -123,9 +123,10 @@ export class TwilioSends {
 	}
 }
 
-export function readOnceSettings(ctx: IExecuteFunctions, i: number): OnceSettings {
-	const minutes = Number(ctx.getNodeParameter('options.skipDuplicatesMinutes', i, 0)) || 0;
-	const ifUnknown = ctx.getNodeParameter('options.ifOutcomeUnknown', i, 'lookUp') as IfUnknown;
+/** From the item's already-read options collection, so the settings cost no parameter look-up. */
+export function readOnceSettings(options: IDataObject): OnceSettings {
+	const minutes = Number(options.skipDuplicatesMinutes ?? 0) || 0;
+	const ifUnknown = (options.ifOutcomeUnknown as IfUnknown | undefined) ?? 'lookUp';
 	return { skipDuplicatesMinutes: Math.max(0, minutes), ifUnknown };
 }
 
