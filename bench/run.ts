@@ -17,6 +17,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FULL_ACCOUNT, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../sandbox/fixtures';
 import type { FaultConfig } from '../sandbox/faults';
+import type { RecordedRequest } from '../sandbox/state';
+import type { SandboxStats } from '../sandbox/stats';
 import { DEFAULT_CONCURRENCY } from '../nodes/shared/runner/options';
 import { sign } from '../nodes/shared/twilio/signature';
 import { activateWorkflow, bindCredentials, createCredential, createWorkflow, type CredentialRef, type WorkflowJson } from '../scripts/n8n/instance';
@@ -41,8 +43,22 @@ const N8N_ENV = Object.fromEntries(
 	process.argv.flatMap((a, i) => (process.argv[i - 1] === '--n8n-env' ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])),
 );
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
-/** The fault mix of the goals: 30% 429 (Retry-After 1 s), 2% connection resets, 2% slow responses (+1 s). */
-const FAULT_MIX: Partial<FaultConfig> = { rate429: 0.3, retryAfterSec: 1, rateReset: 0.02, rateSlow: 0.02, slowMs: 1000, seed: 8 };
+/**
+ * The fault mix of the goals: 30% 429 (Retry-After 1 s), 2% connection resets before Twilio
+ * processes the request (nothing stored), 2% 500s and 2% resets after it stored the message (the
+ * client cannot know it was sent: "outcome unknown", which Send SMS reconciles), 2% slow (+1 s).
+ */
+const FAULT_MIX: Partial<FaultConfig> = {
+	rate429: 0.3,
+	retryAfterSec: 1,
+	rateReset: 0.02,
+	rate5xx: 0.02,
+	rateResetAfter: 0.02,
+	rateSlow: 0.02,
+	slowMs: 1000,
+	seed: 8,
+};
+const FAULT_MIX_TEXT = '30% 429 (Retry-After 1 s), 2% connection resets before processing (nothing stored), 2% 500 after store, 2% resets after store, 2% slow (+1 s)';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -61,7 +77,70 @@ interface SendRun {
 	exactlyOnce: ExactlyOnce;
 	errors: number;
 	outcomeUnknown: number;
+	/** Output items the node reconciled after an outcome unknown (`reconciled: true`). */
+	reconciled: number;
+	/** Error items by what the node's look-up found (`not found`, `ambiguous`, `failed`). */
+	lookUps: Record<string, number>;
+	lookUpFailures: string[];
+	/** Each outcome-unknown error item (`n`) with its look-up: `result`, and `tries` and `waitedMs` when not found. */
+	unknownItems: SendSummary['unknownItems'];
+	/** List requests: what looking sends up cost (SMS: `twilio.messages.list`). */
+	listRequests: number;
+	/**
+	 * Per route of the run (creates, lists): faults injected, and when its last request ended, in
+	 * seconds after the run's first request reached the sandbox.
+	 */
+	byRoute: Record<string, { requests: number; faults: Record<string, number>; unfaultedErrors: Record<string, number>; lastEndS: number }>;
+	faultedCreates: FaultedCreates;
 	firstError: string | null;
+}
+
+/**
+ * Resources the vendor stored although the client got a 500 or a reset instead of its answer
+ * (sandbox stats), and how many of them the node reconciled: their SID is among the reconciled items' ids.
+ */
+interface FaultedCreates {
+	total: number;
+	byFault: Record<string, number>;
+	reconciled: number;
+	/** Faulted creates that no reconciled output item carries: the SID, its item, and what that item's look-up found. */
+	notReconciled: Array<{ sid: string; fault: string; item?: number; lookUp?: Record<string, unknown> }>;
+}
+
+function faultedCreates(stats: SandboxStats, routes: string[], summary: SendSummary, itemOfId: Map<string, number>): FaultedCreates {
+	const faulted = stats.faultedCreates.filter((f) => routes.includes(f.route));
+	const reconciled = new Set(summary.reconciledIds);
+	const byFault: Record<string, number> = {};
+	for (const f of faulted) byFault[f.fault] = (byFault[f.fault] ?? 0) + 1;
+	const notReconciled = faulted
+		.filter((f) => !reconciled.has(f.sid))
+		.map((f) => {
+			const item = itemOfId.get(f.sid);
+			const unknown = summary.unknownItems.find((u) => u.n === item);
+			return { sid: f.sid, fault: f.fault, item, ...(unknown ? { lookUp: unknown } : {}) };
+		});
+	return { total: faulted.length, byFault, reconciled: faulted.length - notReconciled.length, notReconciled };
+}
+
+/** `not found after 3 tries in 23.4 s`, or `look-up failed: <reason>`, for a line of the report. */
+function describeLookUp(lookUp: Record<string, unknown> | undefined): string {
+	if (!lookUp) return 'no look-up';
+	if (lookUp.result === 'not found') return `not found after ${String(lookUp.tries)} tries in ${round(Number(lookUp.waitedMs) / 1000)} s`;
+	if (lookUp.result === 'failed') return `look-up failed: ${String(lookUp.reason).slice(0, 100)}`;
+	return String(lookUp.result ?? 'no look-up');
+}
+
+function byRoute(requests: readonly RecordedRequest[]): SendRun['byRoute'] {
+	const out: SendRun['byRoute'] = {};
+	const first = requests.reduce((min, r) => Math.min(min, Date.parse(r.at)), Infinity);
+	for (const r of requests) {
+		const route = (out[r.route] ??= { requests: 0, faults: {}, unfaultedErrors: {}, lastEndS: 0 });
+		route.requests++;
+		if (r.fault) route.faults[r.fault] = (route.faults[r.fault] ?? 0) + 1;
+		else if (r.status >= 400) route.unfaultedErrors[r.status] = (route.unfaultedErrors[r.status] ?? 0) + 1;
+		route.lastEndS = Math.max(route.lastEndS, round((Date.parse(r.at) + r.durationMs - first) / 1000, 2));
+	}
+	return out;
 }
 
 class Bench {
@@ -119,15 +198,18 @@ class Bench {
 		const prefix = `Bench ${tag} #`;
 		const sendsPerItem = new Map<number, number>();
 		const knownIds = new Set<string>();
+		const itemOfId = new Map<string, number>();
 		const records = args.kind === 'sms' ? [...sandbox.state.messages.values()].map((m) => ({ id: m.sid, key: m.body })) : [...sandbox.state.emails.values()].map((e) => ({ id: e.id, key: e.subject }));
 		for (const r of records) {
 			if (!r.key?.startsWith(prefix)) continue;
 			const n = Number(r.key.slice(prefix.length));
 			sendsPerItem.set(n, (sendsPerItem.get(n) ?? 0) + 1);
 			knownIds.add(r.id);
+			itemOfId.set(r.id, n);
 		}
 		const routes = args.kind === 'sms' ? ['twilio.messages.create'] : ['resend.emails.send', 'resend.emails.batch'];
 		const requests = routes.reduce((sum, r) => sum + (stats.requestsByRoute[r] ?? 0), 0);
+		const listRoute = args.kind === 'sms' ? 'twilio.messages.list' : 'resend.emails.list';
 		const seconds = nodeMs !== null ? nodeMs / 1000 : wallSeconds;
 		return {
 			workload: args.workload,
@@ -142,6 +224,13 @@ class Bench {
 			exactlyOnce: exactlyOnce(args.count, sendsPerItem, summary.ids, knownIds),
 			errors: summary.errors,
 			outcomeUnknown: summary.outcomeUnknown,
+			reconciled: summary.reconciled,
+			lookUps: summary.lookUps,
+			lookUpFailures: summary.lookUpFailures,
+			unknownItems: summary.unknownItems,
+			byRoute: byRoute(sandbox.state.requests),
+			listRequests: stats.requestsByRoute[listRoute] ?? 0,
+			faultedCreates: faultedCreates(stats, routes, summary, itemOfId),
 			firstError: summary.firstError,
 		};
 	}
@@ -309,15 +398,26 @@ async function main() {
 				const faulty = await bench.send({ workload: `${COUNT} SMS, our Send SMS, fault mix`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: COUNT, faults: FAULT_MIX });
 				const ratio = seconds(faulty) / seconds(clean);
 				const e = faulty.exactlyOnce;
+				const f = faulty.faultedCreates;
+				const lookUps = Object.entries(faulty.lookUps).map(([result, n]) => `${n} ${result}`).join(', ') || 'none';
+				const byFault = `${f.byFault.rate5xx ?? 0} answered 500, ${f.byFault.resetAfter ?? 0} reset`;
+				const waited = faulty.unknownItems.filter((u) => typeof u.waitedMs === 'number').map((u) => Number(u.waitedMs) / 1000).sort((a, b) => a - b);
 				return {
 					lines: [
-						`SMS under faults: ${COUNT} messages, 30% 429 (Retry-After 1 s), 2% connection resets, 2% slow (+1 s)`,
+						`SMS under faults: ${COUNT} messages, ${FAULT_MIX_TEXT}`,
 						...describeSend('our Send SMS', faulty),
-						`  retries: ${faulty.retries}; faults injected: ${JSON.stringify(faulty.faultsInjected)}; ${round(ratio, 2)}× the clean time (${seconds(clean)} s in the same run)`,
+						`  retries: ${faulty.retries}; faults injected (creates and look-ups): ${JSON.stringify(faulty.faultsInjected)}; ${round(ratio, 2)}× the clean time (${seconds(clean)} s in the same run)`,
+						`  outcome unknown: ${faulty.outcomeUnknown} unknown (look-ups: ${lookUps}), ${faulty.reconciled} reconciled; Twilio stored ${f.total} messages whose create failed (${byFault}), ${f.reconciled} of them reconciled`,
+						`  reconciling cost ${faulty.listRequests} twilio.messages.list requests (${clean.listRequests} in the clean run)${faulty.lookUpFailures.length ? `; a look-up failed: ${faulty.lookUpFailures[0].slice(0, 120)}` : ''}`,
+						...(waited.length ? [`  an item not found was reported after ${round(percentile(waited, 50))} s (median; ${round(waited[0])}–${round(waited[waited.length - 1])} s): 1 + 2 + 4 s of waits, the rest paging and Retry-After`] : []),
+						...Object.entries(faulty.byRoute).map(([route, r]) => `  ${route}: ${r.requests} requests, faults ${JSON.stringify(r.faults)}${Object.keys(r.unfaultedErrors).length ? `, other errors ${JSON.stringify(r.unfaultedErrors)}` : ''}, the last one ended ${r.lastEndS} s after the first request`),
+						...f.notReconciled.slice(0, 10).map((m) => `  not reconciled: ${m.sid} (${m.fault}), item #${m.item ?? '?'}: ${describeLookUp(m.lookUp)}`),
 					],
 					goals: [
+						{ goal: 'faults: 0 outcome unknown', value: String(faulty.outcomeUnknown), met: faulty.outcomeUnknown === 0 },
 						{ goal: 'faults: 0 duplicated', value: String(e.duplicated), met: e.duplicated === 0 },
 						{ goal: 'faults: 0 missing (silently lost)', value: String(e.missing), met: e.missing === 0 },
+						{ goal: 'faults: every faulted create reconciled', value: `${f.reconciled} of ${f.total}`, met: f.reconciled === f.total },
 						{ goal: 'faults: ≤ 2× the clean time', value: `${round(ratio, 2)}×`, met: ratio <= 2 },
 					],
 					json: { mix: FAULT_MIX, clean, run: faulty, ratioToClean: round(ratio, 2) },

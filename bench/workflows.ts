@@ -14,13 +14,23 @@ type NodeJson = WorkflowJson['nodes'][number];
 const MAKE_ITEMS = `const { count, tag } = $input.first().json.body;
 return Array.from({ length: count }, (_, n) => ({ json: { n, tag } }));`;
 
-// Our nodes and the built-in one both answer with `sid` (SMS) or `id` (email); errors carry `error`.
+// Our nodes and the built-in one both answer with `sid` (SMS) or `id` (email); errors carry `error`,
+// and ours mark an "outcome unknown" they looked up: `reconciled: true` when found, else `lookUp.result`.
 const SUMMARY = `const items = $input.all();
 return [{ json: {
 	items: items.length,
 	ids: items.map((i) => (i.json.error ? null : (i.json.sid ?? i.json.id ?? null))),
 	errors: items.filter((i) => i.json.error).length,
 	outcomeUnknown: items.filter((i) => i.json.outcomeUnknown === true).length,
+	reconciled: items.filter((i) => !i.json.error && i.json.reconciled === true).length,
+	reconciledIds: items.filter((i) => !i.json.error && i.json.reconciled === true).map((i) => i.json.sid ?? i.json.id ?? null),
+	lookUps: items.reduce((tally, i) => {
+		const result = i.json.lookUp && i.json.lookUp.result;
+		if (result) tally[result] = (tally[result] ?? 0) + 1;
+		return tally;
+	}, {}),
+	lookUpFailures: items.filter((i) => i.json.lookUp && i.json.lookUp.result === 'failed').map((i) => String(i.json.lookUp.reason)).slice(0, 5),
+	unknownItems: items.flatMap((i, n) => (i.json.outcomeUnknown === true ? [{ n, ...(i.json.lookUp ?? {}) }] : [])),
 	firstError: (items.find((i) => i.json.error) ?? { json: {} }).json.error ?? null,
 } }];`;
 
@@ -28,7 +38,17 @@ export interface SendSummary {
 	items: number;
 	ids: Array<string | null>;
 	errors: number;
+	/** Error items whose create got no answer (a 5xx, a timeout or a dropped connection) and stayed unknown. */
 	outcomeUnknown: number;
+	/** Output items of an "outcome unknown" that the node found at the vendor afterwards (`reconciled: true`), and their ids. */
+	reconciled: number;
+	reconciledIds: Array<string | null>;
+	/** Error items by what looking them up found: `not found`, `ambiguous`, `failed`. */
+	lookUps: Record<string, number>;
+	/** Why a look-up failed, for the first few that did. */
+	lookUpFailures: string[];
+	/** Each outcome-unknown error item: its index, and its look-up (`result`, `tries`, `waitedMs`, …). */
+	unknownItems: Array<{ n: number; result?: string } & Record<string, unknown>>;
 	firstError: string | null;
 }
 
