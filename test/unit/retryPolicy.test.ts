@@ -47,6 +47,16 @@ describe('decideRetry', () => {
 		expect(decideRetry('create', response(429), DEFAULT_RETRY.maxRateLimitAttempts!)).toMatchObject({ retry: false, outcomeUnknown: false });
 	});
 
+	it('429s do not use up the attempts a 5xx or a dropped connection on a read still has', () => {
+		const max = DEFAULT_RETRY.maxAttempts;
+		// Attempt max + 1, after four 429s: the fifth and sixth error attempts are still to come.
+		expect(decideRetry('read', response(503), max + 1, DEFAULT_RETRY, fixedRandom, 4).retry).toBe(true);
+		expect(decideRetry('read', network('ECONNRESET', false), max + 1, DEFAULT_RETRY, fixedRandom, 4).retry).toBe(true);
+		// Without 429s before it, the same attempt number is past the budget.
+		expect(decideRetry('read', response(503), max + 1, DEFAULT_RETRY, fixedRandom, 0)).toMatchObject({ retry: false, outcomeUnknown: false });
+		expect(decideRetry('read', response(503), max + 4, DEFAULT_RETRY, fixedRandom, 4)).toMatchObject({ retry: false, outcomeUnknown: false });
+	});
+
 	it('gives up instead of waiting longer than maxRetryAfterMs', () => {
 		const d = decideRetry('create', response(429, { 'retry-after': '3600' }), 1);
 		expect(d).toMatchObject({ retry: false, outcomeUnknown: false });

@@ -102,8 +102,14 @@ export function decideRetry(
 	attempt: number,
 	settings: RetrySettings = DEFAULT_RETRY,
 	random: () => number = Math.random,
+	/**
+	 * How many earlier attempts were answered 429. They have their own budget
+	 * (maxRateLimitAttempts), so a run of 429s does not use up the attempts a 5xx or a dropped
+	 * connection may still need.
+	 */
+	rateLimitedBefore = 0,
 ): RetryDecision {
-	const last = attempt >= settings.maxAttempts;
+	const last = attempt - rateLimitedBefore >= settings.maxAttempts;
 	if (outcome.type === 'response') {
 		const { status } = outcome;
 		if (status < 400) return { retry: false, outcomeUnknown: false, reason: 'success' };

@@ -130,6 +130,7 @@ function timeoutSignal(ms: number): { signal: AbortSignal; clear(): void } {
 
 export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpResponse> {
 	const settings = opts.retry ?? DEFAULT_RETRY;
+	let rateLimited = 0;
 	for (let attempt = 1; ; attempt++) {
 		let outcome: AttemptOutcome;
 		let response: HttpResponse | undefined;
@@ -162,7 +163,8 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 		}
 
 		if (response && opts.isFinal?.(response)) return response;
-		const decision = decideRetry(opts.kind, outcome, attempt, settings);
+		const decision = decideRetry(opts.kind, outcome, attempt, settings, Math.random, rateLimited);
+		if (outcome.type === 'response' && outcome.status === 429) rateLimited++;
 		if (decision.retry) {
 			opts.onRetry?.({ attempt, delayMs: decision.delayMs, reason: decision.reason });
 			// Inside runItems the item gives its concurrency slot back while it waits.

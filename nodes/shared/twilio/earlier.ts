@@ -24,17 +24,30 @@ export type Sent = MessageInstance | CallInstance;
 
 /** Twilio prefixes a trial account's texts with this, so the stored body is longer than the request's. */
 const TRIAL_PREFIX = 'Sent from your Twilio trial account - ';
-const PAGE_SIZE = 100;
+/** Most recipients have had few sends since `since`: one small page answers. */
+const FIRST_PAGE_SIZE = 50;
 /**
- * Newest first, so this many pages cover the last 500 sends to one recipient from one sender. A
- * recipient sent more than that since `since` is not searched to the end: a look-up then finds
- * nothing, which is reported as such and never acted on blindly.
+ * A recipient sent to in bulk can have hundreds of newer sends piled on top of the one sought, so
+ * later pages are Twilio's largest. 50 + 2 × 1,000 newest sends to one recipient from one sender
+ * are searched; beyond that a look-up finds nothing, which is reported as such, never acted on.
  */
-const MAX_PAGES = 5;
+const LATER_PAGE_SIZE = 1000;
+const MAX_PAGES = 3;
 
 interface Page<T> {
 	instances: T[];
-	nextPage(): Promise<Page<T>> | undefined;
+	nextPageUrl?: string;
+}
+
+interface Lister {
+	first(): Promise<Page<Sent>>;
+	at(url: string): Promise<Page<Sent>>;
+}
+
+function largerPages(url: string): string {
+	const next = new URL(url);
+	next.searchParams.set('PageSize', String(LATER_PAGE_SIZE));
+	return next.toString();
 }
 
 function matches(spec: SendSpec, sent: Sent): boolean {
@@ -53,9 +66,12 @@ function matches(spec: SendSpec, sent: Sent): boolean {
  */
 export async function findEarlier(client: Twilio, spec: SendSpec, since: Date, exclude: ReadonlySet<string> = new Set()): Promise<Sent[]> {
 	const floor = Math.floor(since.getTime() / 1000) * 1000;
-	const filter = { to: spec.to, ...(spec.from ? { from: spec.from } : {}), pageSize: PAGE_SIZE };
-	let page: Page<Sent> | undefined =
-		spec.kind === 'message' ? ((await client.messages.page(filter)) as Page<Sent>) : ((await client.calls.page(filter)) as Page<Sent>);
+	const filter = { to: spec.to, ...(spec.from ? { from: spec.from } : {}), pageSize: FIRST_PAGE_SIZE };
+	const list: Lister =
+		spec.kind === 'message'
+			? { first: () => client.messages.page(filter), at: (url) => client.messages.getPage(url) }
+			: { first: () => client.calls.page(filter), at: (url) => client.calls.getPage(url) };
+	let page: Page<Sent> | undefined = await list.first();
 	const found: Sent[] = [];
 	for (let n = 1; page; n++) {
 		let older = false;
@@ -67,8 +83,9 @@ export async function findEarlier(client: Twilio, spec: SendSpec, since: Date, e
 			}
 			if (!exclude.has(sent.sid) && matches(spec, sent)) found.push(sent);
 		}
-		if (older || n >= MAX_PAGES) break;
-		page = await page.nextPage();
+		if (older || n >= MAX_PAGES || !page.nextPageUrl) break;
+		// The next page's URL carries Twilio's page token; only its size changes.
+		page = await list.at(largerPages(page.nextPageUrl));
 	}
 	return found.reverse();
 }

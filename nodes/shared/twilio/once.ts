@@ -116,7 +116,11 @@ export class TwilioSends {
 				error.lookUp = { result: 'ambiguous', candidates: found.map((s) => s.sid) };
 				throw error;
 			}
-			if (settings.ifUnknown === 'lookUpThenResend') return this.claim(await create(), { resent: true });
+			if (settings.ifUnknown === 'lookUpThenResend') {
+				// Once: a re-send that is not confirmed either is looked up, never sent a third time.
+				const again = await this.createOrLookUp(spec, { ...settings, ifUnknown: 'lookUp' }, create);
+				return { resource: again.resource, marks: { ...again.marks, resent: true } };
+			}
 			error.lookUp = { result: 'not found', tries, waitedMs: Date.now() - startedAt };
 			throw error;
 		}
