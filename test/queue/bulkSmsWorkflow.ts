@@ -16,7 +16,11 @@ export interface BulkRow {
 /** Each body carries the tag and the index, so every send is distinct and can be found in the sandbox. */
 export const bodyOf = (tag: string, i: number) => `${tag} #${i}`;
 
-export function bulkSmsWorkflow(path: string): WorkflowJson {
+/**
+ * `retryOnFail`: Send SMS without Continue On Fail but with n8n's Retry On Fail (3 tries), and item
+ * `badIndex` addressed to a number Twilio refuses, so the node throws and n8n runs it again.
+ */
+export function bulkSmsWorkflow(path: string, retryOnFail?: { badIndex: number; badTo: string }): WorkflowJson {
 	return {
 		name: `queue: bulk Send SMS ${path}`,
 		nodes: [
@@ -29,7 +33,8 @@ export function bulkSmsWorkflow(path: string): WorkflowJson {
 				parameters: {
 					jsCode: [
 						'const { count, tag } = $input.first().json.body;',
-						`return Array.from({ length: count }, (_, i) => ({ json: { i, to: ${JSON.stringify(SAMPLE_RECIPIENT)}, text: \`\${tag} #\${i}\` } }));`,
+						`const to = (i) => i === ${retryOnFail?.badIndex ?? -1} ? ${JSON.stringify(retryOnFail?.badTo ?? '')} : ${JSON.stringify(SAMPLE_RECIPIENT)};`,
+						`return Array.from({ length: count }, (_, i) => ({ json: { i, to: to(i), text: \`\${tag} #\${i}\` } }));`,
 					].join('\n'),
 				},
 			},
@@ -38,7 +43,8 @@ export function bulkSmsWorkflow(path: string): WorkflowJson {
 				type: 'n8n-nodes-comms.sendSms',
 				typeVersion: 1,
 				position: [400, 0],
-				onError: 'continueRegularOutput',
+				// n8n treats a 0 wait as unset (1 s); 10 ms keeps three tries quick.
+				...(retryOnFail ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 } : { onError: 'continueRegularOutput' }),
 				parameters: { to: '={{ $json.to }}', body: '={{ $json.text }}', options: {} },
 				credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
 			},

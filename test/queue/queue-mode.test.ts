@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { FULL_ACCOUNT, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
+import { FULL_ACCOUNT, MAGIC_TO, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { activateWorkflow, bindCredentials, createWorkflow, listExecutions, type SavedWorkflow } from '../../scripts/n8n/instance';
 import { startQueueStack, type QueueStack } from '../../scripts/n8n/queue';
 import type { N8nServer } from '../../scripts/n8n/server';
@@ -130,6 +130,42 @@ describe('queue mode: bulk Send SMS on a worker, with faults', () => {
 		expect(who.ranOn).toHaveLength(1);
 		expect(who.mainRan).toBe(false);
 	});
+});
+
+describe("queue mode: n8n's Retry On Fail on a worker sends no item twice", () => {
+	const ITEMS_RETRY = 40;
+	const BAD = 25;
+
+	it(`item ${BAD} of ${ITEMS_RETRY} refused by Twilio, 3 tries: items before it texted once, nothing twice, and one worker ran it`, async () => {
+		const webhookPath = `retry-${randomUUID().slice(0, 8)}`;
+		const tag = `queue-retry-${randomUUID().slice(0, 8)}`;
+		const json = bulkSmsWorkflow(webhookPath, { badIndex: BAD, badTo: MAGIC_TO.invalid });
+		json.nodes = json.nodes.map((n) => ({ id: randomUUID(), ...n }));
+		const wf = await activateWorkflow(stack.rest, await createWorkflow(stack.rest, bindCredentials(json, [stack.credentials.twilio])));
+		const res = await fetch(`${stack.webhook.url}/webhook/${webhookPath}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ count: ITEMS_RETRY, tag }),
+			signal: AbortSignal.timeout(110_000),
+		});
+		expect(res.status).toBe(500);
+
+		const counts = new Array<number>(ITEMS_RETRY).fill(0);
+		for (const m of await sandbox.messages((m) => m.body.startsWith(`${tag} #`))) counts[Number(m.body.slice(tag.length + 2))]++;
+		expect(counts.slice(0, BAD)).toEqual(new Array(BAD).fill(1));
+		expect(counts[BAD]).toBe(0);
+		// Items in flight when item 25 failed went out on the first try and on no later one.
+		expect(Math.max(...counts)).toBe(1);
+		// Three tries reached Twilio with item 25, each refused once: n8n did retry.
+		const refused = stack.sandbox.state.requests.filter((q) => q.route === 'twilio.messages.create' && q.status === 400 && String(q.form?.To) === MAGIC_TO.invalid);
+		expect(refused.length).toBeGreaterThanOrEqual(3);
+
+		const executions = await listExecutions(stack.rest, wf.id);
+		expect(executions.map((e) => e.status)).toEqual(['error']);
+		const who = whoHandled(executions[0].id);
+		expect(who.ranOn).toHaveLength(1);
+		expect(who.mainRan).toBe(false);
+	}, 120_000);
 });
 
 describe('queue mode: Inbound SMS → reply through the webhook process', () => {
