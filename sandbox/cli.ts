@@ -2,11 +2,11 @@
  * `npm run sandbox`: the sandbox as a standalone process, for the demo and for n8n e2e runs.
  *   node dist-sandbox/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--latency MS] [--jitter MS]
  *                                    [--status-step-ms MS] [--rate-reset-after 0.05] [--list-lag-ms MS]
- *                                    [--seed N] [--quiet]
+ *                                    [--seed N] [--chat-model-port N] [--quiet]
  */
 import { DURATION_KEYS, RATE_KEYS, validateFaults, type FaultConfig } from './faults';
 import { startSandbox } from './index';
-import { API_KEY, FULL_ACCOUNT, MAIN_API_KEY, MESSAGING_SERVICE, NUMBER_MAIN, PHONE_NUMBERS, TRIAL_ACCOUNT } from './fixtures';
+import { API_KEY, CHAT_MODEL_IDS, FULL_ACCOUNT, MAIN_API_KEY, MESSAGING_SERVICE, NUMBER_MAIN, PHONE_NUMBERS, TRIAL_ACCOUNT } from './fixtures';
 
 interface CliOptions {
 	port: number;
@@ -14,6 +14,7 @@ interface CliOptions {
 	latencyMs: number;
 	jitterMs: number;
 	statusStepMs: number;
+	chatModelPort: number;
 	quiet: boolean;
 	/** The other fault settings, from --rate-429, --rate-reset-after, --list-lag-ms, --seed… */
 	faults: Partial<FaultConfig>;
@@ -32,18 +33,20 @@ const USAGE = `Usage: sandbox [--port N] [--host H] [--latency MS] [--jitter MS]
   --latency         added latency per API request, in ms (default 0)
   --jitter          extra random latency, 0..MS (default 0)
   --status-step-ms  time between message status changes (default 1000)
+  --chat-model-port port of the scripted OpenAI-compatible chat model (default 0 = any free port)
   --quiet           do not log requests
 Fault flags (startup settings, as POST /__sandbox/faults takes them; rates 0..1, durations in ms
 except --retry-after-sec):
   ${[...FAULT_FLAGS.keys()].join(' ')}`;
 
 function parseArgs(argv: string[]): CliOptions {
-	const opts: CliOptions = { port: 8787, host: '127.0.0.1', latencyMs: 0, jitterMs: 0, statusStepMs: 1000, quiet: false, faults: {} };
+	const opts: CliOptions = { port: 8787, host: '127.0.0.1', latencyMs: 0, jitterMs: 0, statusStepMs: 1000, chatModelPort: 0, quiet: false, faults: {} };
 	const numeric: Record<string, keyof CliOptions> = {
 		'--port': 'port',
 		'--latency': 'latencyMs',
 		'--jitter': 'jitterMs',
 		'--status-step-ms': 'statusStepMs',
+		'--chat-model-port': 'chatModelPort',
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
 		jitterMs: opts.jitterMs,
 		statusStepMs: opts.statusStepMs,
 		faults: opts.faults,
+		chatModelPort: opts.chatModelPort,
 		log: opts.quiet ? undefined : (line) => console.log(`[sandbox] ${line}`),
 	});
 	const lines = [
@@ -101,7 +105,9 @@ async function main(): Promise<void> {
 		`  Trial account  ${TRIAL_ACCOUNT.sid}  auth token ${TRIAL_ACCOUNT.authToken}`,
 		`  Default From   ${NUMBER_MAIN.phoneNumber}   Messaging Service ${MESSAGING_SERVICE.sid}`,
 		`  Numbers        ${PHONE_NUMBERS.map((n) => n.phoneNumber).join(', ')}`,
-		`  Admin          ${sandbox.url}/__sandbox/state  /stats  /faults  /reset  /inbound/sms`,
+		`  Chat model     ${sandbox.chatModel.url}  API key ${sandbox.chatModel.apiKey}`,
+		`                 OpenAI-compatible and scripted (models ${CHAT_MODEL_IDS.join(', ')}): the OpenAI credential's Base URL; Responses API off.`,
+		`  Admin          ${sandbox.url}/__sandbox/state  /stats  /faults  /reset  /inbound/sms  /chat-model  /chat-model/requests`,
 		`  Latency ${opts.latencyMs} ms (+0..${opts.jitterMs} ms), status step ${opts.statusStepMs} ms. Ctrl-C stops.`,
 		...(Object.keys(opts.faults).length > 0 ? [`  Faults         ${JSON.stringify(opts.faults)}`] : []),
 	];

@@ -2,6 +2,7 @@
  * Everything a route handler may touch, in one object: state, counters, faults, timers and the
  * webhook client. One core per sandbox instance, so parallel sandboxes in one process stay apart.
  */
+import { ChatModelLog } from './chat-model/log';
 import { FaultConfig, FaultController } from './faults';
 import { Scheduler } from './scheduler';
 import { SandboxStore } from './state';
@@ -27,6 +28,8 @@ export class SandboxCore {
 	readonly io: Scheduler;
 	readonly webhooks: WebhookClient;
 	readonly statusCallbacks: StatusCallbacks;
+	/** The scripted chat model's recorded requests and address (its server is in chat-model/server.ts). */
+	readonly chatModel: ChatModelLog;
 
 	constructor(readonly options: CoreOptions) {
 		const onError = (err: unknown): void => this.log(`timer error: ${err instanceof Error ? err.stack : String(err)}`);
@@ -36,6 +39,7 @@ export class SandboxCore {
 		this.io = new Scheduler(onError);
 		this.webhooks = new WebhookClient(options.webhookTimeoutMs);
 		this.statusCallbacks = new StatusCallbacks(this);
+		this.chatModel = new ChatModelLog(options.requestLimit);
 	}
 
 	get statusStepMs(): number {
@@ -56,6 +60,7 @@ export class SandboxCore {
 		this.store.reset();
 		this.stats.reset();
 		this.faults.restoreBaseline();
+		this.chatModel.reset();
 	}
 
 	close(): void {

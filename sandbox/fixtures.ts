@@ -295,3 +295,11 @@ export const RESEND_MAGIC_TO = {
 	complained: 'complained@resend.dev',
 	suppressed: 'suppressed@resend.dev',
 } as const;
+
+// ---- Scripted chat model (OpenAI-compatible) ----------------------------------------------------
+
+/** The Bearer key of the scripted chat model (`sandbox.chatModel`); real OpenAI keys look like `sk-…`. */
+export const CHAT_MODEL_API_KEY = 'sk-5a4db0c5-scripted-chat-model-000000000001';
+
+/** What `GET /v1/models` lists. Any model name is answered; these are what n8n's model list shows. */
+export const CHAT_MODEL_IDS = ['gpt-4o-mini', 'gpt-4.1-mini'] as const;

@@ -3,8 +3,11 @@
  * on 127.0.0.1 and handles to its state, counters and faults.
  */
 import { adminRoutes } from './admin/routes';
+import type { ChatModelRequest } from './chat-model/log';
+import { ChatModelServer } from './chat-model/server';
 import { SandboxCore } from './core';
 import type { FaultConfig } from './faults';
+import { origin } from './http';
 import { Router } from './router';
 import { apiRoutes } from './routes';
 import { SandboxServer } from './server';
@@ -32,6 +35,18 @@ export interface SandboxOptions {
 	webhookTimeoutMs?: number;
 	/** One line per request and webhook; default silent. */
 	log?: (line: string) => void;
+	/** Port of the scripted chat model (on `host`); 0 or undefined: a free port. */
+	chatModelPort?: number;
+}
+
+/** The scripted OpenAI-compatible chat model (see "Scripted chat model" in sandbox/README.md). */
+export interface SandboxChatModel {
+	/** Base URL ending in `/v1`, e.g. `http://127.0.0.1:41235/v1`: the OpenAI credential's Base URL. */
+	url: string;
+	/** The Bearer key it takes (`CHAT_MODEL_API_KEY`). */
+	apiKey: string;
+	/** Every request it got, in order; cleared by `reset()`. */
+	requests: ChatModelRequest[];
 }
 
 export interface SandboxFaults {
@@ -57,6 +72,8 @@ export interface Sandbox {
 	callbacksIdle(): Promise<void>;
 	/** The code of the newest pending Verify v2 verification of `to` (E.164 or email), as `GET /__sandbox/verify/codes` gives it. */
 	verifyCode(to: string): string | undefined;
+	/** The scripted chat model, on its own port. */
+	chatModel: SandboxChatModel;
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -72,14 +89,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		log: opts.log ?? (() => undefined),
 	});
 	const server = new SandboxServer(core, new Router(apiRoutes), new Router(adminRoutes));
+	const chatModel = new ChatModelServer(core.chatModel, (line) => core.log(line));
 	const address = await server.listen(opts.port ?? 0, host);
-	const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	try {
+		await chatModel.listen(opts.chatModelPort ?? 0, host);
+	} catch (err) {
+		await server.close();
+		throw err;
+	}
 	let closed: Promise<void> | null = null;
 	return {
-		url: `http://${urlHost}:${address.port}`,
+		url: origin(address),
 		port: address.port,
 		host: address.address,
-		close: () => (closed ??= server.close()),
+		close: () => (closed ??= Promise.all([server.close(), chatModel.close()]).then(() => undefined)),
 		reset: () => core.reset(),
 		faults: {
 			set: (patch) => core.faults.set(patch),
@@ -90,6 +113,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		state: core.store,
 		callbacksIdle: () => core.statusCallbacks.idle(),
 		verifyCode: (to) => latestCode(core.store.verifications.values(), to)?.code,
+		chatModel: { url: core.chatModel.url, apiKey: core.chatModel.apiKey, requests: core.chatModel.requests },
 	};
 }
 
@@ -109,6 +133,7 @@ export type {
 } from './state';
 export type { Route, RouteContext, RouteResponse } from './router';
 export type { InboundSmsInput, InboundSmsResult } from './twilio/inbound';
+export type { ChatModelRequest } from './chat-model/log';
 export { countSegments } from './segments';
 export type { SegmentCount, SmsEncoding } from './segments';
 export * from './fixtures';

@@ -7,50 +7,17 @@ import type { AddressInfo } from 'node:net';
 import { authenticateTwilio, authorizeTwilio, parseBasicAuth } from './auth';
 import type { SandboxCore } from './core';
 import { parseUrlEncoded } from './form';
+import { BodyTooLarge, closeServer, listen, readBody, send } from './http';
 import { newSid } from './ids';
 import { ApiError, Route, RouteContext, RouteMatch, RouteResponse, Router } from './router';
 import { authenticateResend, resendFaultErrors } from './resend';
 import { twilioErrors } from './twilio/errors';
 
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const ADMIN_PREFIX = '/__sandbox';
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		req.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > MAX_BODY_BYTES) {
-				reject(new BodyTooLarge());
-				req.pause();
-				return;
-			}
-			chunks.push(chunk);
-		});
-		req.on('end', () => resolve(Buffer.concat(chunks)));
-		req.on('error', reject);
-	});
-}
 
 export function isLoopback(address: string | undefined): boolean {
 	if (!address) return false;
 	return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
-
-function send(res: ServerResponse, r: RouteResponse, extraHeaders: Record<string, string> = {}): void {
-	if (res.destroyed || res.writableEnded) return;
-	const headers: Record<string, string | number> = { ...extraHeaders, ...r.headers };
-	if (r.body === undefined || r.status === 204) {
-		res.writeHead(r.status, headers);
-		res.end();
-		return;
-	}
-	const text = JSON.stringify(r.body);
-	res.writeHead(r.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
-	res.end(text);
 }
 
 /** Fault answers in the shape of the vendor whose route was hit. */
@@ -91,24 +58,14 @@ export class SandboxServer {
 		});
 	}
 
-	listen(port: number, host: string): Promise<AddressInfo> {
-		return new Promise((resolve, reject) => {
-			this.server.once('error', reject);
-			this.server.listen(port, host, () => {
-				this.server.off('error', reject);
-				this.address = this.server.address() as AddressInfo;
-				resolve(this.address);
-			});
-		});
+	async listen(port: number, host: string): Promise<AddressInfo> {
+		this.address = await listen(this.server, port, host);
+		return this.address;
 	}
 
 	close(): Promise<void> {
 		this.core.close();
-		return new Promise((resolve) => {
-			this.server.close(() => resolve());
-			// Idle keep-alive sockets and requests parked in a latency sleep would otherwise hold close() open.
-			this.server.closeAllConnections();
-		});
+		return closeServer(this.server);
 	}
 
 	private baseUrl(req: IncomingMessage): string {

@@ -87,6 +87,8 @@ export const adminRoutes: readonly Route[] = [
 				resendDomains: fixtures.RESEND_DOMAINS,
 				resendFrom: fixtures.RESEND_FROM,
 				resendMagicTo: fixtures.RESEND_MAGIC_TO,
+				chatModelApiKey: fixtures.CHAT_MODEL_API_KEY,
+				chatModelIds: fixtures.CHAT_MODEL_IDS,
 			},
 		}),
 	},
@@ -179,6 +181,20 @@ export const adminRoutes: readonly Route[] = [
 				throw err;
 			}
 		},
+	},
+	{
+		name: 'admin.chat_model',
+		method: 'GET',
+		path: '/__sandbox/chat-model',
+		auth: 'none',
+		handle: (ctx) => ({ status: 200, body: { url: ctx.core.chatModel.url, apiKey: ctx.core.chatModel.apiKey } }),
+	},
+	{
+		name: 'admin.chat_model.requests',
+		method: 'GET',
+		path: '/__sandbox/chat-model/requests',
+		auth: 'none',
+		handle: (ctx) => ({ status: 200, body: { requests: ctx.core.chatModel.requests } }),
 	},
 	...verifyAdminRoutes,
 ];
