@@ -1,6 +1,7 @@
 /**
  * The sandbox's programmatic entry point: `startSandbox()` gives a running local Twilio stand-in
- * on 127.0.0.1 and handles to its state, counters and faults.
+ * on 127.0.0.1 and handles to its state, counters and faults, plus the scripted chat model on a
+ * port of its own (`sandbox.chatModel`).
  */
 import { adminRoutes } from './admin/routes';
 import type { ChatModelRequest } from './chat-model/log';
