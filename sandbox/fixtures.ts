@@ -152,6 +152,15 @@ export const NUMBER_CAMPAIGN: PhoneNumberFixture = {
 	capabilities: ALL_CAPABILITIES,
 };
 
+/** The AI assistant's number in the demo (examples/ai-sms-conversation.json); no other example claims it. */
+export const NUMBER_ASSISTANT: PhoneNumberFixture = {
+	sid: 'PN5a4db0c59e0000000000000000000007',
+	accountSid: FULL_ACCOUNT.sid,
+	phoneNumber: '+15555550104',
+	friendlyName: 'Sandbox Assistant',
+	capabilities: ALL_CAPABILITIES,
+};
+
 export const MESSAGING_SERVICE_CAMPAIGN: MessagingServiceFixture = {
 	sid: 'MG5a4db0c5360000000000000000000002',
 	accountSid: FULL_ACCOUNT.sid,
@@ -196,6 +205,7 @@ export const PHONE_NUMBERS: readonly PhoneNumberFixture[] = [
 	NUMBER_VOICE_ONLY,
 	NUMBER_TRIAL,
 	NUMBER_CAMPAIGN,
+	NUMBER_ASSISTANT,
 ];
 export const MESSAGING_SERVICES: readonly MessagingServiceFixture[] = [MESSAGING_SERVICE, MESSAGING_SERVICE_CAMPAIGN];
 

@@ -4,6 +4,7 @@ import {
 	MESSAGING_SERVICE,
 	MESSAGING_SERVICE_CAMPAIGN,
 	NUMBER_ALERTS,
+	NUMBER_ASSISTANT,
 	NUMBER_CAMPAIGN,
 	NUMBER_MAIN,
 	NUMBER_SUPPORT,
@@ -28,7 +29,7 @@ describe('IncomingPhoneNumbers', () => {
 	it("lists the account's numbers with blank webhooks", async () => {
 		const numbers = await sdk(sandbox).incomingPhoneNumbers.list();
 		expect(numbers.map((n) => n.phoneNumber).sort()).toEqual(
-			[NUMBER_MAIN, NUMBER_SUPPORT, NUMBER_ALERTS, NUMBER_VOICE_ONLY, NUMBER_CAMPAIGN].map((n) => n.phoneNumber).sort(),
+			[NUMBER_MAIN, NUMBER_SUPPORT, NUMBER_ALERTS, NUMBER_VOICE_ONLY, NUMBER_CAMPAIGN, NUMBER_ASSISTANT].map((n) => n.phoneNumber).sort(),
 		);
 		const main = numbers.find((n) => n.sid === NUMBER_MAIN.sid)!;
 		expect(main).toMatchObject({
@@ -45,7 +46,7 @@ describe('IncomingPhoneNumbers', () => {
 	it('filters by PhoneNumber (also partial) and FriendlyName', async () => {
 		const client = sdk(sandbox);
 		expect((await client.incomingPhoneNumbers.list({ phoneNumber: '+15005550006' })).map((n) => n.sid)).toEqual([NUMBER_MAIN.sid]);
-		expect(await client.incomingPhoneNumbers.list({ phoneNumber: '555555' })).toHaveLength(4);
+		expect(await client.incomingPhoneNumbers.list({ phoneNumber: '555555' })).toHaveLength(5);
 		expect((await client.incomingPhoneNumbers.list({ friendlyName: 'Sandbox Support' })).map((n) => n.sid)).toEqual([NUMBER_SUPPORT.sid]);
 	});
 
