@@ -3,7 +3,7 @@
  * sandbox credentials and the example workflows, active. Ctrl-C stops everything it started.
  *   --sandbox-port 8787 (SANDBOX_PORT)   --n8n-port 5678 (N8N_PORT)   --status-step-ms 1000   --keep
  */
-import { NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
+import { NUMBER_ASSISTANT, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { HOST } from './ports';
 import { startStack, type Stack } from './stack';
 
@@ -60,11 +60,16 @@ function banner(stack: Stack, seconds: number): string {
 		...active,
 		'',
 		'Try it:',
-		'  1. Ask the stand-in agent to notify someone (Webhook → agent → Send SMS → Send Email):',
-		`       curl -s -X POST ${n8n}/webhook/notify -H 'content-type: application/json' \\`,
-		`         -d '{"to":"${SAMPLE_RECIPIENT}","email":"ada@example.com","question":"Is the build green?"}'`,
+		"  1. Ask n8n's AI Agent to notify someone: it calls Send SMS, Voice Message or Send Email as a tool",
+		`     (the "OpenAI sandbox" credential points at the sandbox's scripted model, ${stack.sandbox.chatModel.url}):`,
+		`       curl -s -X POST ${n8n}/webhook/notify -H 'content-type: application/json' -d '{"request":"text ${SAMPLE_RECIPIENT} that the build is green"}'`,
+		`       curl -s -X POST ${n8n}/webhook/notify -H 'content-type: application/json' -d '{"request":"call ${SAMPLE_RECIPIENT} and say the database is down"}'`,
+		`       curl -s -X POST ${n8n}/webhook/notify -H 'content-type: application/json' -d '{"request":"email ada@example.com about the weekly report"}'`,
 		'     and see what the sandbox received (the SMS moves queued → sent → delivered):',
-		`       curl -s ${sbx}/__sandbox/state | jq '.messages[0], .emails[0]'`,
+		`       curl -s ${sbx}/__sandbox/state | jq '.messages[0], .calls[0].sandbox.heard, .emails[0]'`,
+		`  1b. Text the AI assistant on ${NUMBER_ASSISTANT.phoneNumber} twice: the second answer quotes the first (memory per sender):`,
+		`       npm run sandbox:sms -- 'hello' --to ${NUMBER_ASSISTANT.phoneNumber}${stack.sandbox.port === 8787 ? '' : ` --sandbox ${sbx}`}`,
+		`       npm run sandbox:sms -- 'me again' --to ${NUMBER_ASSISTANT.phoneNumber}${stack.sandbox.port === 8787 ? '' : ` --sandbox ${sbx}`}`,
 		`  2. Text ${NUMBER_MAIN.phoneNumber} from a phone; n8n answers with TwiML:`,
 		`       npm run sandbox:sms -- 'hello'${stack.sandbox.port === 8787 ? '' : ` --sandbox ${sbx}`}`,
 		'  3. Make the health check fail: n8n calls on-call, waits for the call to end, and emails a summary:',

@@ -90,7 +90,7 @@ export async function startQueueStack(opts: QueueStackOptions = {}): Promise<Que
 		// The main alone first: it creates the database and the encryption key the others read.
 		const main = started(await time('main', () => startN8n({ ...common, port: mainPort })));
 		// Set-up through the main's REST API overlaps with the other processes starting.
-		const setupP = setUpInstance({ n8n: main, pkg, sandboxUrl: sandbox.url, examples: opts.examples, log });
+		const setupP = setUpInstance({ n8n: main, pkg, sandboxUrl: sandbox.url, chatModel: sandbox.chatModel, examples: opts.examples, log });
 		// Awaited below, after the processes settle; until then a failure must not count as unhandled.
 		setupP.catch(() => undefined);
 		const webhookCount = Math.max(1, opts.webhookProcesses ?? 2);

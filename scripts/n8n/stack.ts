@@ -47,6 +47,13 @@ export interface StackOptions {
 	env?: Record<string, string>;
 }
 
+/** The sandbox credentials every n8n we start has: Twilio, Resend, and OpenAI pointing at the scripted chat model. */
+export interface StackCredentials {
+	twilio: CredentialRef;
+	resend: CredentialRef;
+	openai: CredentialRef;
+}
+
 export interface Stack {
 	sandbox: Sandbox;
 	n8n: N8nServer;
@@ -54,7 +61,7 @@ export interface Stack {
 	rest: N8nRest;
 	owner: Owner;
 	pkg: InstalledPackage;
-	credentials: { twilio: CredentialRef; resend: CredentialRef };
+	credentials: StackCredentials;
 	/** By workflow name. */
 	workflows: Record<string, SavedWorkflow & { file: string }>;
 	/** Seconds per step, for the docs' timings. */
@@ -119,6 +126,11 @@ export function resendCredentialData(sandboxUrl: string): Record<string, unknown
 	return { apiKey: RESEND_FULL_KEY.token, defaultFrom: RESEND_FROM, useCustomBaseUrl: true, baseUrl: sandboxUrl };
 }
 
+/** n8n's own OpenAI credential, its Base URL at the sandbox's scripted chat model. */
+export function openAiCredentialData(chatModel: Pick<Sandbox['chatModel'], 'url' | 'apiKey'>): Record<string, unknown> {
+	return { apiKey: chatModel.apiKey, url: chatModel.url, header: false };
+}
+
 /** Runs steps, recording each one's seconds in `timings` under its name, whether it fails or not. */
 export function timer(timings: Record<string, number>) {
 	return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -138,6 +150,7 @@ export async function setUpInstance(opts: {
 	n8n: N8nServer;
 	pkg: InstalledPackage;
 	sandboxUrl: string;
+	chatModel: Pick<Sandbox['chatModel'], 'url' | 'apiKey'>;
 	owner?: Owner;
 	examples?: string[];
 	log?: (line: string) => void;
@@ -150,10 +163,11 @@ export async function setUpInstance(opts: {
 	const credentials = {
 		twilio: await createCredential(rest, 'Twilio sandbox', 'twilioCommsApi', twilioCredentialData(opts.sandboxUrl)),
 		resend: await createCredential(rest, 'Resend sandbox', 'resendCommsApi', resendCredentialData(opts.sandboxUrl)),
+		openai: await createCredential(rest, 'OpenAI sandbox', 'openAiApi', openAiCredentialData(opts.chatModel)),
 	};
 	const workflows: Stack['workflows'] = {};
 	for (const { file, workflow } of readExamples(opts.examples)) {
-		let saved = await createWorkflow(rest, bindCredentials(workflow, [credentials.twilio, credentials.resend]));
+		let saved = await createWorkflow(rest, bindCredentials(workflow, Object.values(credentials)));
 		if (needsActivation(workflow)) saved = await activateWorkflow(rest, saved);
 		workflows[saved.name] = { ...saved, file };
 		opts.log?.(`imported ${path.relative(REPO_ROOT, file)} as "${saved.name}"${saved.active ? ' (active)' : ''}`);
@@ -197,7 +211,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 			if (!keepFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 		});
 
-		const setup = await time('setup', () => setUpInstance({ n8n, pkg, sandboxUrl: sandbox.url, owner: opts.owner, examples: opts.examples, log }));
+		const setup = await time('setup', () => setUpInstance({ n8n, pkg, sandboxUrl: sandbox.url, chatModel: sandbox.chatModel, owner: opts.owner, examples: opts.examples, log }));
 		return { sandbox, n8n, pkg, ...setup, timings, stop: stopAll };
 	} catch (e) {
 		// The error quotes logs inside the folder (n8n.log, install-package.log): keep them to read.

@@ -61,7 +61,7 @@ export function useN8n(): N8nE2e {
 			const json = typeof workflow === 'string' ? (JSON.parse(fs.readFileSync(path.resolve(ROOT, workflow), 'utf8')) as WorkflowJson) : workflow;
 			// n8n tracks each trigger's publication by node id; a hand-written workflow may have none.
 			json.nodes = json.nodes.map((n) => ({ id: randomUUID(), ...n }));
-			let saved = await createWorkflow(rest, bindCredentials(json, [ctx.credentials.twilio, ctx.credentials.resend]));
+			let saved = await createWorkflow(rest, bindCredentials(json, Object.values(ctx.credentials)));
 			created.push(saved);
 			if (opts.activate) {
 				saved = await activateWorkflow(rest, saved);

@@ -4,7 +4,8 @@
  * in N8N_COMMS_E2E_CONTEXT.
  */
 import * as fs from 'node:fs';
-import type { CredentialRef, Owner, SavedWorkflow } from '../../../scripts/n8n/instance';
+import type { Owner, SavedWorkflow } from '../../../scripts/n8n/instance';
+import type { StackCredentials } from '../../../scripts/n8n/stack';
 
 export const CONTEXT_ENV = 'N8N_COMMS_E2E_CONTEXT';
 
@@ -14,7 +15,7 @@ export interface E2eContext {
 	owner: Owner;
 	/** The owner's session cookie from the set-up's login. */
 	authCookie: string;
-	credentials: { twilio: CredentialRef; resend: CredentialRef };
+	credentials: StackCredentials;
 	/** The example workflows, imported and (where they have a trigger) active, by name. */
 	workflows: Record<string, SavedWorkflow & { file: string }>;
 	pkg: { name: string; version: string; nodeTypes: string[]; credentialTypes: string[] };

@@ -4,6 +4,14 @@
  */
 import { FULL_ACCOUNT } from '../../../sandbox/fixtures';
 
+/** A Chat Completions request as n8n's OpenAI client sends it (the parts tests read). */
+export interface ChatRequestBody {
+	model: string;
+	messages: Array<{ role: string; content: unknown; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }>;
+	tools?: Array<{ type: 'function'; function: { name: string; description?: string; parameters: { properties?: Record<string, { type?: string; description?: string }>; required?: string[] } } }>;
+	stream?: boolean;
+}
+
 export interface SandboxMessage {
 	sid: string;
 	to: string;
@@ -42,7 +50,7 @@ export interface SandboxCall {
 	to: string;
 	from: string;
 	status: string;
-	sandbox: { heard: Array<{ verb: string; text?: string }> };
+	sandbox: { heard: Array<{ verb: string; text?: string }>; twiml: string | null };
 	[k: string]: unknown;
 }
 
@@ -66,7 +74,7 @@ export interface SandboxMessagingService {
 	[k: string]: unknown;
 }
 
-interface SandboxState {
+export interface SandboxState {
 	messages: SandboxMessage[];
 	calls: SandboxCall[];
 	emails: SandboxEmail[];
@@ -107,6 +115,11 @@ export class SandboxClient {
 
 	async emails(filter: (e: SandboxEmail) => boolean = () => true): Promise<SandboxEmail[]> {
 		return (await this.state()).emails.filter(filter);
+	}
+
+	/** What n8n sent the scripted chat model: each request's path and JSON body, in order. */
+	async chatModelRequests(): Promise<Array<{ at: string; path: string; body: ChatRequestBody }>> {
+		return (await this.call<{ requests: Array<{ at: string; path: string; body: ChatRequestBody }> }>('GET', '/__sandbox/chat-model/requests')).data.requests;
 	}
 
 	async number(phone: string): Promise<SandboxNumber> {
