@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { RESEND_CREDENTIAL } from '../shared/resend/client';
 import { resendApiTest } from '../shared/resend/credentialTest';
 import { readRunnerOptions } from '../shared/runner/options';
-import { runItems } from '../shared/runner/runItems';
+import { returnFailuresToAgent, runItems } from '../shared/runner/runItems';
 import { TWILIO_CREDENTIAL } from '../shared/twilio/client';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
 import { searchPhoneNumbers } from '../shared/twilio/listSearch';
@@ -19,7 +19,8 @@ export class MessageStatus implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] === "getMany" ? "get many " + $parameter["resource"] + "s" : "status of " + $parameter["id"]}}',
-		description: 'Check whether an SMS, call or email arrived, wait for its final status, or list a conversation with stats',
+		description:
+			'Check whether an SMS, call or email arrived, wait for its final status, or list a conversation with stats. ID: the message SID (SM…/MM…), call SID (CA…) or Resend email ID a send returned.',
 		defaults: { name: 'Message Status' },
 		usableAsTool: true,
 		inputs: ['main'],
@@ -39,13 +40,15 @@ export class MessageStatus implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const clients = new VendorClients(this);
-		const operation = this.getNodeParameter('operation', 0, 'get') === 'getMany' ? getMany : getStatus;
-		return runItems(
-			this,
-			(i) => operation(this, clients, i),
-			(error, i) => clients.toNodeError(error, i),
-			readRunnerOptions(this),
-		);
+		return returnFailuresToAgent(this, async () => {
+			const clients = new VendorClients(this);
+			const operation = this.getNodeParameter('operation', 0, 'get') === 'getMany' ? getMany : getStatus;
+			return runItems(
+				this,
+				(i) => operation(this, clients, i),
+				(error, i) => clients.toNodeError(error, i),
+				readRunnerOptions(this),
+			);
+		});
 	}
 }

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { runItems } from '../shared/runner/runItems';
+import { returnFailuresToAgent, runItems } from '../shared/runner/runItems';
 import { readRunnerOptions } from '../shared/runner/options';
 import { RESEND_CREDENTIAL } from '../shared/resend/client';
 import { loadResend } from '../shared/resend/context';
@@ -17,7 +17,8 @@ export class SendEmail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["batch"] ? "batch to " : "to "}}{{$parameter["to"]}}',
-		description: 'Send email through Resend, one by one or in batches of up to 100',
+		description:
+			"Send an email through Resend. To: the recipients' email addresses, separated by commas (at most 50). Subject: the subject line. Text: the plain-text body (HTML: an HTML body). Returns the email's ID.",
 		defaults: { name: 'Send Email' },
 		usableAsTool: true,
 		inputs: ['main'],
@@ -31,14 +32,16 @@ export class SendEmail implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resend = await loadResend(this);
-		const runner = readRunnerOptions(this, 'options', EMAIL_RUNNER_DEFAULTS.concurrency, EMAIL_RUNNER_DEFAULTS.perSecond);
-		const mapError = (error: unknown, i: number) => toNodeError(this.getNode(), error, i, resend.secrets, 'Send Email');
-		if (this.getNodeParameter('batch', 0, false) === true) {
-			const validation = this.getNodeParameter('options.batchValidation', 0, 'strict') === 'permissive' ? 'permissive' : 'strict';
-			return sendBatches(this, resend, mapError, { ...runner, validation });
-		}
-		// Resend's Idempotency-Key already stops a repeat within this execution; remembering sends also saves the request.
-		return runItems(this, (i) => sendOne(this, resend, i), mapError, runner, { rememberSends: true });
+		return returnFailuresToAgent(this, async () => {
+			const resend = await loadResend(this);
+			const runner = readRunnerOptions(this, 'options', EMAIL_RUNNER_DEFAULTS.concurrency, EMAIL_RUNNER_DEFAULTS.perSecond);
+			const mapError = (error: unknown, i: number) => toNodeError(this.getNode(), error, i, resend.secrets, 'Send Email');
+			if (this.getNodeParameter('batch', 0, false) === true) {
+				const validation = this.getNodeParameter('options.batchValidation', 0, 'strict') === 'permissive' ? 'permissive' : 'strict';
+				return sendBatches(this, resend, mapError, { ...runner, validation });
+			}
+			// Resend's Idempotency-Key already stops a repeat within this execution; remembering sends also saves the request.
+			return runItems(this, (i) => sendOne(this, resend, i), mapError, runner, { rememberSends: true });
+		});
 	}
 }

@@ -17,6 +17,7 @@ import { ResendApiError } from '../shared/resend/errors';
 import { batchIdempotencyKey } from '../shared/resend/idempotency';
 import type { ResendContext } from '../shared/resend/context';
 import { errorItem, runInSlots, type ErrorMapper, type RunnerOptions } from '../shared/runner/runItems';
+import { failuresGoToAgent } from '../shared/runner/tool';
 import { emailOutput } from './output';
 import { prepareEmail, type PreparedEmail } from './params';
 
@@ -36,7 +37,7 @@ export async function sendBatches(
 	options: RunnerOptions & { validation: 'strict' | 'permissive' },
 ): Promise<INodeExecutionData[][]> {
 	const count = ctx.getInputData().length;
-	const continueOnFail = ctx.continueOnFail();
+	const continueOnFail = ctx.continueOnFail() || failuresGoToAgent(ctx);
 	const results: INodeExecutionData[] = new Array(count);
 	const prepared: Array<PreparedEmail | undefined> = new Array(count);
 

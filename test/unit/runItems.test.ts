@@ -9,6 +9,7 @@ function ctx(count: number, continueOnFail: boolean): IExecuteFunctions {
 	return {
 		getInputData: () => Array.from({ length: count }, (_, i) => ({ json: { i } })),
 		continueOnFail: () => continueOnFail,
+		getNode: () => node,
 	} as unknown as IExecuteFunctions;
 }
 const toError = (e: unknown, i: number) => new NodeOperationError(node, (e as Error).message, { itemIndex: i });

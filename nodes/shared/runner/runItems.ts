@@ -6,10 +6,11 @@
  * `$('Send SMS').item` see exactly what a sequential node would give them. The bound counts
  * requests in flight, not items alive: see ./slots.ts.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type NodeApiError } from 'n8n-workflow';
 import { sleep } from '../http/retryPolicy';
 import { alreadySent, fingerprint, forgetRun, rememberSent, runKey, type Sent } from './sentLedger';
 import { ItemSlot, runHoldingSlot, Slots } from './slots';
+import { failuresGoToAgent } from './tool';
 
 export interface RunnerOptions {
 	/** Items holding a slot at once; an item asleep before a retry gives its slot back meanwhile. */
@@ -102,7 +103,8 @@ export async function runItems(
 	const inputs = ctx.getInputData();
 	const count = inputs.length;
 	const results: INodeExecutionData[][] = new Array(count);
-	const continueOnFail = ctx.continueOnFail();
+	// As an AI Agent tool, a failed item is the tool's result (see ./tool.ts).
+	const continueOnFail = ctx.continueOnFail() || failuresGoToAgent(ctx);
 	const key = behaviour.rememberSends ? runKey(ctx) : undefined;
 	const sentNow: number[] = [];
 	let failure: Failure | undefined;
@@ -137,4 +139,21 @@ export async function runItems(
 	}
 	if (failure) throw failure.error;
 	return [results.flat()];
+}
+
+/**
+ * A node's whole execute. As an AI Agent tool (see ./tool.ts), a failure outside the per-item loop
+ * (no credential, an invalid option) is returned as the tool's result too, like runItems' item
+ * failures; otherwise it is thrown as usual.
+ */
+export async function returnFailuresToAgent(ctx: IExecuteFunctions, run: () => Promise<INodeExecutionData[][]>): Promise<INodeExecutionData[][]> {
+	if (!failuresGoToAgent(ctx)) return await run();
+	try {
+		return await run();
+	} catch (raw) {
+		// errorItem reads message, description, httpCode and errorResponse where present, so an n8n error
+		// keeps them all, whichever copy of n8n-workflow made it.
+		const error = raw instanceof Error ? (raw as NodeOperationError) : new NodeOperationError(ctx.getNode(), String(raw));
+		return [[errorItem(error, 0)]];
+	}
 }

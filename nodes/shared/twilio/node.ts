@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeCredentialDescription, INodeExecutionData } from 'n8n-workflow';
 import { readRunnerOptions } from '../runner/options';
-import { runItems } from '../runner/runItems';
+import { returnFailuresToAgent, runItems } from '../runner/runItems';
 import { TWILIO_CREDENTIAL } from './client';
 import { loadTwilio, type TwilioContext } from './context';
 import { toNodeError } from './errors';
@@ -20,15 +20,17 @@ export async function executeTwilioItems(
 	label: string,
 	operation: (ctx: IExecuteFunctions, twilio: TwilioRun, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 ): Promise<INodeExecutionData[][]> {
-	const loaded = await loadTwilio(ctx);
-	const twilio: TwilioRun = { ...loaded, sends: new TwilioSends(ctx, loaded) };
-	return runItems(
-		ctx,
-		(i) => operation(ctx, twilio, i),
-		(error, i) => toNodeError(ctx.getNode(), error, i, twilio.secrets, label),
-		readRunnerOptions(ctx),
-		// Every Twilio action node creates something (a message, a call, a verification) or consumes
-		// a check attempt, so none of them repeats an item on n8n's Retry On Fail.
-		{ rememberSends: true },
-	);
+	return returnFailuresToAgent(ctx, async () => {
+		const loaded = await loadTwilio(ctx);
+		const twilio: TwilioRun = { ...loaded, sends: new TwilioSends(ctx, loaded) };
+		return runItems(
+			ctx,
+			(i) => operation(ctx, twilio, i),
+			(error, i) => toNodeError(ctx.getNode(), error, i, twilio.secrets, label),
+			readRunnerOptions(ctx),
+			// Every Twilio action node creates something (a message, a call, a verification) or consumes
+			// a check attempt, so none of them repeats an item on n8n's Retry On Fail.
+			{ rememberSends: true },
+		);
+	});
 }
