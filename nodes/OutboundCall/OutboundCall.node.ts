@@ -13,7 +13,8 @@ export class OutboundCall implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{"call " + $parameter["to"]}}',
-		description: 'Place a phone call through Twilio, driven by a TwiML URL, inline TwiML or a TwiML App',
+		description:
+			'Place a phone call through Twilio, driven by a TwiML URL, inline TwiML or a TwiML App. To: the number to call in E.164 format (+ and country code, e.g. +14155550123). Returns the call SID and status.',
 		defaults: { name: 'Outbound Call' },
 		usableAsTool: true,
 		inputs: ['main'],

@@ -13,7 +13,8 @@ export class SendSms implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{"to " + $parameter["to"]}}',
-		description: 'Send an SMS, MMS or WhatsApp message through Twilio',
+		description:
+			"Send an SMS, MMS or WhatsApp message through Twilio. To: the recipient's phone number in E.164 format (+ and country code, e.g. +14155550123). Message: the text, at most 1,600 characters. Returns the message SID and status.",
 		defaults: { name: 'Send SMS' },
 		usableAsTool: true,
 		inputs: ['main'],

@@ -20,7 +20,8 @@ export class VerifyPhone implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] === "checkCode" ? "check code" : "send code by " + $parameter["channel"]}}',
-		description: 'Send a one-time code by SMS, call, email or WhatsApp and check it, with Twilio Verify',
+		description:
+			'Send a one-time code by SMS, call, email or WhatsApp and check it, with Twilio Verify. To: the phone number in E.164 format (+ and country code, e.g. +14155550123), or the email address for email. Code: the code the user entered. Checking returns valid: true or false.',
 		defaults: { name: 'Verify Phone' },
 		usableAsTool: true,
 		inputs: ['main'],

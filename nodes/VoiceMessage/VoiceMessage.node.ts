@@ -13,7 +13,8 @@ export class VoiceMessage implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{"call " + $parameter["to"]}}',
-		description: 'Call a phone and read a message aloud (text-to-speech) through Twilio',
+		description:
+			'Call a phone and read a message aloud (text-to-speech) through Twilio. To: the number to call in E.164 format (+ and country code, e.g. +14155550123). Message: the text spoken to whoever answers. Returns the call SID and status.',
 		defaults: { name: 'Voice Message' },
 		usableAsTool: true,
 		inputs: ['main'],
