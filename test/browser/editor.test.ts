@@ -2,24 +2,35 @@
  * The n8n editor, in headless Chromium, with the packed package installed: what a user sees when
  * building a workflow. Every node of the package is found in the node panel, added to a canvas and
  * its form renders without console errors; list searches reach the sandbox; the credential test
- * passes from the credential dialog; the action nodes are offered as AI Agent tools.
+ * passes from the credential dialog; the action nodes are offered as AI Agent tools, and the agent
+ * example run from the editor shows its Send SMS tool call, with the SID the sandbox recorded, in the Logs.
  * Screenshots land in $N8N_COMMS_SCREENSHOTS_DIR (`npm run screenshots` points it at docs/screenshots).
  */
+import { harnessFetch } from '../../scripts/n8n/http';
 import { nodeTypes, type NodeTypeSummary } from '../../scripts/n8n/instance';
-import { NUMBER_MAIN } from '../../sandbox/fixtures';
+import { NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import {
 	addNodeFromPanel,
 	panelActions,
 	closeCredentialDialog,
 	closeNodeForm,
+	closeToasts,
+	escapeRegExp,
+	executeWorkflowAwaitingWebhook,
 	newWorkflow,
 	openAgentToolPanel,
 	openEditor,
+	openLogEntry,
+	openLogs,
 	openNodePanel,
 	openResourceList,
+	openWorkflow,
 	readNodeForm,
 	searchNodePanel,
 	testCredentialInForm,
+	textShowing,
+	waitForNodesSuccess,
+	zoomToFit,
 	type EditorSession,
 } from '../support/browser/editor';
 import { useN8n } from '../e2e/harness';
@@ -123,5 +134,50 @@ describe('the n8n editor with n8n-nodes-comms', () => {
 			expect(listed).toContain(`${node.displayName} Tool`);
 			if (node.displayName === 'Send SMS') await editor.screenshot('ai-agent-tools');
 		}
+	});
+
+	it('runs the agent example from the editor: the AI Agent calls Send SMS as a tool, and the Logs show the call with the SID the sandbox recorded', async () => {
+		// A copy of examples/agent-notification.json, not the active one: an editor run is an execution
+		// of its workflow too, and the e2e file of that example reads its workflow's newest execution.
+		const workflow = await n8n.importWorkflow('examples/agent-notification.json');
+		const marker = n8n.tag('editor-run');
+		await openWorkflow(editor.page, editor.baseUrl, workflow.id);
+		await executeWorkflowAwaitingWebhook(editor.page);
+
+		// The editor now listens on the test URL; the request is what a user would send it.
+		const res = await harnessFetch(`${n8n.ctx.n8nUrl}/webhook-test/notify`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ request: `text ${SAMPLE_RECIPIENT} that ${marker}` }),
+			signal: AbortSignal.timeout(60_000),
+		});
+		expect(res.status).toBe(200);
+		const sent = await n8n.sandbox.messages((m) => m.body.includes(marker));
+		expect(sent).toEqual([expect.objectContaining({ to: SAMPLE_RECIPIENT, body: marker })]);
+		const { sid } = sent[0];
+		expect(await res.json()).toEqual({ output: `Done: Send_SMS returned ${sid}` });
+
+		// On the canvas: the tool the model chose ran; the other two did not.
+		const ran = ['Request', 'AI Agent', 'OpenAI Chat Model', 'Send SMS'];
+		expect((await waitForNodesSuccess(editor.page, ran)).sort()).toEqual([...ran].sort());
+
+		// In the Logs: the agent's loop, model → tool → model, then the tool call's arguments and result.
+		expect(await openLogs(editor.page)).toEqual(['Request', 'AI Agent', 'OpenAI Chat Model', 'Send SMS', 'OpenAI Chat Model']);
+		const agent = await openLogEntry(editor.page, 'AI Agent');
+		expect(await textShowing(agent.output, sid)).toContain(`Done: Send_SMS returned ${sid}`);
+		const call = await openLogEntry(editor.page, 'Send SMS');
+		// The $fromAI() arguments the model filled, as the user reads them: a name, then its value.
+		const input = await textShowing(call.input, marker);
+		const to = escapeRegExp(SAMPLE_RECIPIENT);
+		expect(input).toMatch(new RegExp(`^To\\s+${to}$`, 'm'));
+		expect(input).toMatch(new RegExp(`^Message\\s+${marker}$`, 'm'));
+		// What Send SMS returned to the agent: the message as Twilio (the sandbox) created it.
+		const output = await textShowing(call.output, sid);
+		expect(output).toMatch(new RegExp(`^${sid}\\s+queued\\s+${to}\\s`, 'm'));
+		expect(output).toContain(marker);
+
+		await closeToasts(editor.page);
+		await zoomToFit(editor.page, 1);
+		await editor.screenshot('ai-agent-run');
 	});
 });

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { findChromium } = require('../../../scripts/browser/chromium.js') as { findChromium(): string | undefined };
@@ -240,6 +240,109 @@ export async function openAgentToolPanel(page: Page): Promise<void> {
 	await page.waitForSelector(byTestId('node-creator-search-bar'));
 }
 
+/** Opens a saved workflow on the canvas. */
+export async function openWorkflow(page: Page, baseUrl: string, id: string): Promise<void> {
+	await page.goto(`${baseUrl}/workflow/${id}`);
+	await page.locator(byTestId('canvas-node')).first().waitFor({ state: 'visible' });
+}
+
+/** A node on the canvas, by its name in the workflow. */
+function canvasNode(page: Page, name: string) {
+	return page.locator(`${byTestId('canvas-node')}[data-node-name="${name.replace(/["\\]/g, '\\$&')}"]`);
+}
+
+/**
+ * Presses the canvas's "Execute workflow" on a workflow started by a Webhook: the editor then waits
+ * for one call to the test URL (`/webhook-test/<path>`), which the caller makes once this returns.
+ */
+export async function executeWorkflowAwaitingWebhook(page: Page): Promise<void> {
+	await page.locator(byTestId('execute-workflow-button')).click();
+	await page.locator(byTestId('stop-execution-waiting-for-webhook-button')).waitFor({ state: 'visible' });
+}
+
+/** Waits until the canvas marks each of `names` as run successfully (the green check), then returns every node so marked. */
+export async function waitForNodesSuccess(page: Page, names: string[]): Promise<string[]> {
+	const success = byTestId('canvas-node-status-success');
+	for (const name of names) await canvasNode(page, name).locator(success).waitFor({ state: 'visible' });
+	return page
+		.locator(byTestId('canvas-node'))
+		.filter({ has: page.locator(success) })
+		.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-node-name') ?? ''));
+}
+
+/**
+ * Opens the Logs panel under the canvas (n8n remembers it open or closed) and returns its entries
+ * in order: each node run, with an agent's sub-node runs (model calls, tool calls) below it.
+ */
+export async function openLogs(page: Page): Promise<string[]> {
+	const body = page.locator(byTestId('logs-overview-body'));
+	if (!(await body.isVisible())) await page.locator(byTestId('logs-overview-header')).click();
+	const entries = body.getByRole('treeitem');
+	await entries.first().waitFor({ state: 'visible' });
+	return (await entries.allInnerTexts()).map((t) => t.trim());
+}
+
+/**
+ * Selects the `index`th Logs entry named `name` and returns its details' input and output panes.
+ * Their content follows the selection a moment later: read them with `textShowing`.
+ */
+export async function openLogEntry(page: Page, name: string, index = 0): Promise<{ input: Locator; output: Locator }> {
+	const entry = page.locator(byTestId('logs-overview-body')).getByRole('treeitem').filter({ hasText: exactly(name) }).nth(index);
+	// n8n selects an entry when the panel opens (the agent, after a run), and a click on the selected one unselects it.
+	if ((await entry.getAttribute('aria-selected')) !== 'true') await entry.click();
+	const details = page.locator(byTestId('log-details'));
+	await details.locator(byTestId('log-details-header')).filter({ hasText: name }).waitFor({ state: 'visible' });
+	const output = details.locator(byTestId('log-details-output'));
+	await output.waitFor({ state: 'visible' });
+	// Input shows beside output when n8n chooses to (a tool's call) or once its toggle is pressed; the toggle is remembered.
+	const input = details.locator(byTestId('log-details-input'));
+	if (!(await input.isVisible())) await details.getByRole('button', { name: 'Input', exact: true }).click();
+	await input.waitFor({ state: 'visible' });
+	return { input, output };
+}
+
+/**
+ * The text of `pane` once it shows `text`; after the timeout, whatever it shows, so that the test's
+ * own assertion reports what was there instead.
+ */
+export async function textShowing(pane: Locator, text: string | RegExp, timeout = 10_000): Promise<string> {
+	await pane.filter({ hasText: text }).waitFor({ state: 'visible', timeout }).catch(() => undefined);
+	return pane.innerText();
+}
+
+/**
+ * Fits the whole workflow into the canvas left visible (e.g. above the Logs panel), then zooms out
+ * `steps` times for a margin, and returns once the (animated) zoom has come to rest.
+ */
+export async function zoomToFit(page: Page, steps = 0): Promise<void> {
+	await page.locator(byTestId('zoom-to-fit')).click();
+	for (let i = 0; i < steps; i++) await page.locator(byTestId('zoom-out-button')).click();
+	// Off the buttons, so none shows its hover state or tooltip in a screenshot.
+	await page.locator(byTestId('canvas')).hover({ position: { x: 10, y: 10 }, force: true });
+	const viewport = await page.locator(`${byTestId('canvas')} .vue-flow__viewport`).elementHandle();
+	await page.waitForFunction(
+		(el) =>
+			new Promise<boolean>((resolve) => {
+				const before = el?.getAttribute('style');
+				setTimeout(() => resolve(el?.getAttribute('style') === before), 100);
+			}),
+		viewport,
+	);
+	await viewport.dispose();
+}
+
+/** Closes the notifications in the top right corner ("Workflow executed successfully"), e.g. before a screenshot. */
+export async function closeToasts(page: Page): Promise<void> {
+	const toasts = page.locator('.el-notification');
+	for (const close of await toasts.locator('.el-notification__closeBtn').all()) await close.click();
+	await toasts.first().waitFor({ state: 'hidden' });
+}
+
 function exactly(text: string): RegExp {
-	return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+	return new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`);
+}
+
+/** `text` as a RegExp source that matches it literally. */
+export function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
