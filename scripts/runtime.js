@@ -108,8 +108,9 @@ function test(jestArgs) {
 	must('npm', ['run', 'lint'], { cwd: ROOT, env: env24() });
 	// The editor tests drive Debian's Chromium; a failed install is reported by those tests, not here.
 	require('./browser/chromium').ensureChromium();
-	// The queue-mode tests run n8n against Debian's Redis; likewise reported by those tests.
+	// The queue-mode tests run n8n against Debian's Redis and PostgreSQL; likewise reported by those tests.
 	require('./redis').ensureRedis();
+	require('./postgres').ensurePostgres();
 	// Queue mode starts five n8n processes; beside the e2e n8n and the browser on two cores, start-ups
 	// crawled and sockets closed under load (a cold run failed that way). It runs alone, after the rest.
 	const selected = jestArgs.some((a) => a === '--selectProjects' || a.startsWith('--selectProjects='));

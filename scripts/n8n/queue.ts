@@ -1,8 +1,8 @@
 /**
- * n8n in queue mode, locally: a Redis, one main (`n8n start`: editor, REST, activation), a webhook
+ * n8n in queue mode, locally: a Redis, a PostgreSQL, one main (`n8n start`: editor, REST, activation), a webhook
  * process (`n8n webhook`: production webhooks) and workers (`n8n worker`: every execution), all
- * sharing one user folder, so one encryption key (.n8n/config), one database and one installed
- * package (.n8n/nodes). Our package is installed and the instance set up as in startStack.
+ * sharing one user folder, so one encryption key (.n8n/config) and one installed package
+ * (.n8n/nodes), and one PostgreSQL database. Our package is installed and the instance set up as in startStack.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +11,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import { installPackage, type InstalledPackage } from './install-package';
 import { freePorts, HOST } from './ports';
 import { ensureN8nRuntime } from './provision';
+import { postgresEnv, startPostgres, type PostgresServer } from './postgres-server';
 import { startRedis, type RedisServer } from './redis-server';
 import { startN8n, type N8nServer } from './server';
 import { setUpInstance, timer, type InstanceSetup } from './stack';
@@ -31,6 +32,8 @@ export interface QueueStackOptions {
 export interface QueueStack extends InstanceSetup {
 	sandbox: Sandbox;
 	redis: RedisServer;
+	/** The database every process shares: n8n's docs do not support queue mode on SQLite. */
+	postgres: PostgresServer;
 	main: N8nServer;
 	/** Receives production webhooks: WEBHOOK_URL points here. */
 	webhook: N8nServer;
@@ -80,12 +83,14 @@ export async function startQueueStack(opts: QueueStackOptions = {}): Promise<Que
 		const pkg = await time('installPackage', () => installPackage({ userFolder, runtime, log }));
 		const redis = await time('redis', () => startRedis({ dir: userFolder, log }));
 		services.push(() => redis.stop());
+		const postgres = await time('postgres', () => startPostgres({ log }));
+		services.push(() => postgres.stop());
 		const sandbox = await time('sandbox', () => startSandbox({ port: 0, host: HOST, statusStepMs: opts.statusStepMs ?? 1000 }));
 		services.push(() => sandbox.close());
 		log(`sandbox listening on ${sandbox.url}`);
 
 		const [mainPort, webhookPort] = await freePorts(2);
-		const env = queueEnv({ redis, mainUrl: `http://${HOST}:${mainPort}`, webhookUrl: `http://${HOST}:${webhookPort}` });
+		const env = { ...queueEnv({ redis, mainUrl: `http://${HOST}:${mainPort}`, webhookUrl: `http://${HOST}:${webhookPort}` }), ...postgresEnv(postgres) };
 		const common = { runtime, userFolder, env, log, removeUserFolder: false };
 		// The main alone first: it creates the database and the encryption key the others read.
 		const main = started(await time('main', () => startN8n({ ...common, port: mainPort })));
@@ -109,7 +114,7 @@ export async function startQueueStack(opts: QueueStackOptions = {}): Promise<Que
 		const workers = all.slice(webhookCount);
 		const webhook = webhooks[0];
 		log(`queue mode ready: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
-		return { sandbox, redis, main, webhook, webhooks, workers, pkg, userFolder, ...setup, timings, stop };
+		return { sandbox, redis, postgres, main, webhook, webhooks, workers, pkg, userFolder, ...setup, timings, stop };
 	} catch (e) {
 		keepFolder = opts.keepUserFolder ?? true;
 		await stop();

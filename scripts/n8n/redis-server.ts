@@ -3,24 +3,13 @@
  * 127.0.0.1 and a free port, nothing written to disk, under the same watchdog as n8n so that it dies
  * with whoever started it.
  */
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { tailOf } from './exec';
 import { REPO_ROOT } from './paths';
 import { freePorts, HOST } from './ports';
-import { killGroupNow, stopGroup, WATCHDOG } from './server';
+import { startService, type Service } from './service';
 
-export interface RedisServer {
-	host: string;
-	port: number;
-	logFile: string;
-	/** Kills redis-server; resolves when it is gone. Idempotent. */
-	stop(): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export type RedisServer = Service;
 
 function findRedisServer(): string {
 	const { ensureRedis } = require(path.join(REPO_ROOT, 'scripts', 'redis.js')) as { ensureRedis(): string | undefined };
@@ -51,37 +40,16 @@ function ping(port: number): Promise<boolean> {
 export async function startRedis(opts: { dir: string; readyTimeoutMs?: number; log?: (line: string) => void }): Promise<RedisServer> {
 	const bin = findRedisServer();
 	const [port] = await freePorts(1);
-	const logFile = path.join(opts.dir, 'redis.log');
-	const out = fs.openSync(logFile, 'a');
 	// No RDB snapshots, no AOF: the queue lives as long as the test; `--dir` keeps any stray file in the temp folder.
 	const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', opts.dir, '--daemonize', 'no'];
-	const child = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), bin, ...args], { cwd: opts.dir, stdio: ['ignore', out, out], detached: true });
-	fs.closeSync(out);
-	const pid = child.pid;
-	if (pid === undefined) throw new Error(`could not start ${bin}`);
-	let exited = false;
-	child.once('exit', () => (exited = true));
-	const kill = killGroupNow(pid);
-	process.once('exit', kill);
-	let stopping: Promise<void> | null = null;
-	const server: RedisServer = {
-		host: HOST,
+	return startService({
+		name: 'redis-server',
+		command: [bin, ...args],
+		cwd: opts.dir,
 		port,
-		logFile,
-		stop: () =>
-			(stopping ??= (async () => {
-				process.removeListener('exit', kill);
-				await stopGroup(pid, 5_000);
-			})()),
-	};
-	const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
-	while (!(await ping(port))) {
-		if (exited || Date.now() > deadline) {
-			await server.stop();
-			throw new Error(`redis-server ${exited ? 'exited during start-up' : 'did not answer PING in time'} (port ${port}). Last lines of ${logFile}:\n${tailOf(logFile, 20)}`);
-		}
-		await sleep(50);
-	}
-	opts.log?.(`redis-server listening on ${HOST}:${port}`);
-	return server;
+		logFile: path.join(opts.dir, 'redis.log'),
+		ready: () => ping(port),
+		readyTimeoutMs: opts.readyTimeoutMs,
+		log: opts.log,
+	});
 }

@@ -3,6 +3,7 @@
  * user folder. The main activates workflows (the Twilio trigger registers its SmsUrl then), the
  * webhook process takes production webhooks and enqueues, and a worker runs the execution.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -129,6 +130,21 @@ describe('queue mode: bulk Send SMS on a worker, with faults', () => {
 		expect(who.enqueuedBy).toEqual(['n8n-webhook.log']);
 		expect(who.ranOn).toHaveLength(1);
 		expect(who.mainRan).toBe(false);
+	});
+});
+
+describe('queue mode: every process shares one PostgreSQL database', () => {
+	it("the executions the REST API lists are rows in PostgreSQL's execution_entity, and no SQLite file exists", async () => {
+		const { findPostgresBin } = require('../../scripts/postgres.js') as { findPostgresBin(): string };
+		const { host, port, user, database } = stack.postgres;
+		const psql = spawnSync(path.join(findPostgresBin(), 'psql'), ['-h', host, '-p', String(port), '-U', user, '-d', database, '-tAc', 'select id from execution_entity'], { encoding: 'utf8' });
+		expect(psql.status).toBe(0);
+		const rows = new Set(psql.stdout.split('\n').map((l) => l.trim()).filter(Boolean));
+		// The bulk send above ran before this: at least its execution is listed.
+		const { data } = await stack.rest.get<{ results: Array<{ id: string }> }>('/rest/executions?limit=200');
+		expect(data.results.length).toBeGreaterThan(0);
+		expect(data.results.filter((e) => !rows.has(String(e.id)))).toEqual([]);
+		expect(fs.existsSync(path.join(stack.userFolder, '.n8n', 'database.sqlite'))).toBe(false);
 	});
 });
 
