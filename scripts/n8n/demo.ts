@@ -2,16 +2,21 @@
  * `npm run demo`: the sandbox, a real n8n with this package installed from its tarball, an owner,
  * sandbox credentials and the example workflows, active. Ctrl-C stops everything it started.
  *   --sandbox-port 8787 (SANDBOX_PORT)   --n8n-port 5678 (N8N_PORT)   --status-step-ms 1000   --keep
+ *   --queue: scale-out instead (PostgreSQL, Redis, a main, a webhook process and two workers, on free ports)
  */
 import { NUMBER_ASSISTANT, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { HOST } from './ports';
-import { startStack, type Stack } from './stack';
+import { startQueueStack } from './queue';
+import { startStack, type InstanceSetup } from './stack';
+import type { Sandbox } from '../../sandbox';
+import type { InstalledPackage } from './install-package';
 
 interface DemoArgs {
 	sandboxPort: number;
 	n8nPort: number;
 	statusStepMs: number;
 	keep: boolean;
+	queue: boolean;
 }
 
 function parse(argv: string[]): DemoArgs {
@@ -20,6 +25,7 @@ function parse(argv: string[]): DemoArgs {
 		n8nPort: Number(process.env.N8N_PORT ?? 5678),
 		statusStepMs: 1000,
 		keep: false,
+		queue: false,
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -28,8 +34,9 @@ function parse(argv: string[]): DemoArgs {
 		else if (flag === '--n8n-port') args.n8nPort = value();
 		else if (flag === '--status-step-ms') args.statusStepMs = value();
 		else if (flag === '--keep') args.keep = true;
+		else if (flag === '--queue') args.queue = true;
 		else {
-			console.error(`demo: unknown argument ${argv[i]}\nusage: npm run demo -- [--sandbox-port 8787] [--n8n-port 5678] [--status-step-ms 1000] [--keep]`);
+			console.error(`demo: unknown argument ${argv[i]}\nusage: npm run demo -- [--sandbox-port 8787] [--n8n-port 5678] [--status-step-ms 1000] [--keep] [--queue]`);
 			process.exit(2);
 		}
 	}
@@ -44,8 +51,24 @@ function parse(argv: string[]): DemoArgs {
 
 const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
 
-function banner(stack: Stack, seconds: number): string {
-	const n8n = stack.n8n.url;
+/** What the banner shows, from either stack. */
+interface Demo extends InstanceSetup {
+	timings: Record<string, number>;
+	sandbox: Sandbox;
+	pkg: InstalledPackage;
+	/** The editor and REST API. */
+	editorUrl: string;
+	/** Where production webhooks go: the main, or in queue mode the webhook process. */
+	webhookUrl: string;
+	userFolder: string;
+	/** Queue mode: one line per process or service. */
+	processes: string[];
+	stop(): Promise<void>;
+}
+
+function banner(stack: Demo, seconds: number): string {
+	const n8n = stack.editorUrl;
+	const hooks = stack.webhookUrl;
 	const sbx = stack.sandbox.url;
 	const active = Object.values(stack.workflows).map((w) => `    ${w.active ? 'active  ' : 'inactive'}  ${w.name}   ${n8n}/workflow/${w.id}`);
 	return [
@@ -56,15 +79,16 @@ function banner(stack: Stack, seconds: number): string {
 		`  log in       ${stack.owner.email}  /  ${stack.owner.password}`,
 		`  sandbox      ${sbx}   (Twilio stand-in; credentials "Twilio sandbox" and "Resend sandbox" point at it)`,
 		`  package      ${stack.pkg.name}@${stack.pkg.version}, installed from ${stack.pkg.tarball}`,
+		...stack.processes,
 		'  workflows',
 		...active,
 		'',
 		'Try it:',
 		"  1. Ask n8n's AI Agent to notify someone: it calls Send SMS, Voice Message or Send Email as a tool",
 		`     (the "OpenAI sandbox" credential points at the sandbox's scripted model, ${stack.sandbox.chatModel.url}):`,
-		`       curl -s -X POST ${n8n}/webhook/notify -H 'content-type: application/json' -d '{"request":"text ${SAMPLE_RECIPIENT} that the build is green"}'`,
-		`       curl -s -X POST ${n8n}/webhook/notify -H 'content-type: application/json' -d '{"request":"call ${SAMPLE_RECIPIENT} and say the database is down"}'`,
-		`       curl -s -X POST ${n8n}/webhook/notify -H 'content-type: application/json' -d '{"request":"email ada@example.com about the weekly report"}'`,
+		`       curl -s -X POST ${hooks}/webhook/notify -H 'content-type: application/json' -d '{"request":"text ${SAMPLE_RECIPIENT} that the build is green"}'`,
+		`       curl -s -X POST ${hooks}/webhook/notify -H 'content-type: application/json' -d '{"request":"call ${SAMPLE_RECIPIENT} and say the database is down"}'`,
+		`       curl -s -X POST ${hooks}/webhook/notify -H 'content-type: application/json' -d '{"request":"email ada@example.com about the weekly report"}'`,
 		'     and see what the sandbox received (the SMS moves queued → sent → delivered):',
 		`       curl -s ${sbx}/__sandbox/state | jq '.messages[0], .calls[0].sandbox.heard, .emails[0]'`,
 		`  1b. Text the AI assistant on ${NUMBER_ASSISTANT.phoneNumber} twice: the second answer quotes the first (memory per sender):`,
@@ -73,11 +97,11 @@ function banner(stack: Stack, seconds: number): string {
 		`  2. Text ${NUMBER_MAIN.phoneNumber} from a phone; n8n answers with TwiML:`,
 		`       npm run sandbox:sms -- 'hello'${stack.sandbox.port === 8787 ? '' : ` --sandbox ${sbx}`}`,
 		'  3. Make the health check fail: n8n calls on-call, waits for the call to end, and emails a summary:',
-		`       curl -s -X POST ${n8n}/webhook/health-check -H 'content-type: application/json' -d '{"url":"http://127.0.0.1:1/down"}'`,
+		`       curl -s -X POST ${hooks}/webhook/health-check -H 'content-type: application/json' -d '{"url":"http://127.0.0.1:1/down"}'`,
 		`  4. Verify a phone: send a code, read it from the sandbox, check it:`,
-		`       curl -s -X POST ${n8n}/webhook/verify/start -H 'content-type: application/json' -d '{"phone":"${SAMPLE_RECIPIENT}"}'`,
+		`       curl -s -X POST ${hooks}/webhook/verify/start -H 'content-type: application/json' -d '{"phone":"${SAMPLE_RECIPIENT}"}'`,
 		`       curl -s '${sbx}/__sandbox/verify/codes?to=${SAMPLE_RECIPIENT}'`,
-		`       curl -s -X POST ${n8n}/webhook/verify/check -H 'content-type: application/json' -d '{"phone":"${SAMPLE_RECIPIENT}","code":"<code>"}'`,
+		`       curl -s -X POST ${hooks}/webhook/verify/check -H 'content-type: application/json' -d '{"phone":"${SAMPLE_RECIPIENT}","code":"<code>"}'`,
 		'  5. Open the editor, log in, and open a workflow: executions show every run.',
 		'',
 		'Ctrl-C stops n8n and the sandbox.',
@@ -85,32 +109,56 @@ function banner(stack: Stack, seconds: number): string {
 	].join('\n');
 }
 
+async function startSingleDemo(args: DemoArgs): Promise<Demo> {
+	const stack = await startStack({
+		sandboxPort: args.sandboxPort,
+		n8nPort: args.n8nPort,
+		statusStepMs: args.statusStepMs,
+		keepUserFolder: args.keep,
+		log: say,
+		sandboxLog: (line) => process.stdout.write(`[sandbox] ${line}\n`),
+	});
+	return { ...stack, editorUrl: stack.n8n.url, webhookUrl: stack.n8n.url, userFolder: stack.n8n.userFolder, processes: [] };
+}
+
+/** The scale-out set-up the queue-mode tests use, on free ports (the fixed ones would clash with a second demo). */
+async function startQueueDemo(args: DemoArgs): Promise<Demo> {
+	const stack = await startQueueStack({ statusStepMs: args.statusStepMs, keepUserFolder: args.keep, webhookProcesses: 1, log: say });
+	const at = (s: { url: string; logFile: string }) => `${s.url}   (log ${s.logFile})`;
+	return {
+		...stack,
+		editorUrl: stack.main.url,
+		webhookUrl: stack.webhook.url,
+		processes: [
+			'  queue mode   EXECUTIONS_MODE=queue, every process on one PostgreSQL and one Redis:',
+			`    postgres   ${stack.postgres.host}:${stack.postgres.port}, database ${stack.postgres.database}, user ${stack.postgres.user}`,
+			`    redis      ${stack.redis.host}:${stack.redis.port}`,
+			`    main       ${at(stack.main)}`,
+			`    webhook    ${at(stack.webhook)}   (WEBHOOK_URL: Twilio's webhooks land here)`,
+			...stack.workers.map((w, i) => `    worker ${i + 1}   ${at(w)}   (runs the executions)`),
+		],
+	};
+}
+
 async function main(): Promise<void> {
 	const args = parse(process.argv.slice(2));
 	const t0 = Date.now();
-	say(`starting: sandbox on ${HOST}:${args.sandboxPort}, n8n on ${HOST}:${args.n8nPort}`);
-	let stack: Stack | null = null;
+	say(args.queue ? 'starting queue mode: PostgreSQL, Redis, the sandbox, a main, a webhook process and two workers' : `starting: sandbox on ${HOST}:${args.sandboxPort}, n8n on ${HOST}:${args.n8nPort}`);
+	let stack: Demo | null = null;
 	let stopping = false;
 	const stop = async (why: string, code: number) => {
 		if (stopping) return;
 		stopping = true;
 		say(`${why}: stopping n8n and the sandbox`);
 		await stack?.stop();
-		if (stack && args.keep) say(`kept n8n's user folder ${stack.n8n.userFolder}`);
+		if (stack && args.keep) say(`kept n8n's user folder ${stack.userFolder}`);
 		process.exit(code);
 	};
 	// During start-up too: startStack cleans up after itself when it throws.
 	process.on('SIGINT', () => void stop('Ctrl-C', 0));
 	process.on('SIGTERM', () => void stop('SIGTERM', 0));
 	try {
-		stack = await startStack({
-			sandboxPort: args.sandboxPort,
-			n8nPort: args.n8nPort,
-			statusStepMs: args.statusStepMs,
-			keepUserFolder: args.keep,
-			log: say,
-			sandboxLog: (line) => process.stdout.write(`[sandbox] ${line}\n`),
-		});
+		stack = args.queue ? await startQueueDemo(args) : await startSingleDemo(args);
 	} catch (e) {
 		if (stopping) return;
 		console.error(`\n[demo] failed: ${(e as Error).message}`);
@@ -120,8 +168,7 @@ async function main(): Promise<void> {
 		await stack.stop();
 		return;
 	}
-	const t = stack.timings;
-	say(`timings (s): n8n runtime ${t.n8nRuntime?.toFixed(1)}, package install ${t.installPackage?.toFixed(1)}, n8n start ${t.n8nStart?.toFixed(1)}, set-up ${t.setup?.toFixed(1)}`);
+	say(`timings (s): ${Object.entries(stack.timings).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
 	process.stdout.write(banner(stack, (Date.now() - t0) / 1000));
 	if (process.env.DEMO_EXIT_WHEN_READY === '1') await stop('DEMO_EXIT_WHEN_READY', 0);
 }
