@@ -12,7 +12,8 @@ export class ResendApi implements ICredentialType {
 
 	documentationUrl = 'https://resend.com/docs/api-reference/api-keys/create-api-key';
 
-	icon = 'file:resend.svg' as const;
+	// Resend's black badge, drawn white on the dark theme.
+	icon = { light: 'file:resend.svg', dark: 'file:resend.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

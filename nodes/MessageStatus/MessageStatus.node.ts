@@ -1,9 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { RESEND_CREDENTIAL } from '../shared/resend/client';
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { resendApiTest } from '../shared/resend/credentialTest';
 import { readRunnerOptions } from '../shared/runner/options';
 import { returnFailuresToAgent, runItems } from '../shared/runner/runItems';
-import { TWILIO_CREDENTIAL } from '../shared/twilio/client';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
 import { searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { VendorClients } from './clients';
@@ -15,6 +13,8 @@ export class MessageStatus implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Message Status',
 		name: 'messageStatus',
+		// Mid-tone colours that read on both themes; a dark copy would be the same drawing.
+		// eslint-disable-next-line @n8n/community-nodes/icon-prefer-themed-variants
 		icon: 'file:messageStatus.svg',
 		group: ['transform'],
 		version: 1,
@@ -23,13 +23,13 @@ export class MessageStatus implements INodeType {
 			'Check whether an SMS, call or email arrived, wait for its final status, or list a conversation with stats. ID: the message SID (SM…/MM…), call SID (CA…) or Resend email ID a send returned.',
 		defaults: { name: 'Message Status' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		// Ids are detected per item, so each credential is optional and loaded only when an item
 		// needs it; a missing one fails that item with a message saying which to select.
 		credentials: [
-			{ name: TWILIO_CREDENTIAL, required: false, testedBy: 'twilioApiTest', displayOptions: { hide: { channel: ['email'] } } },
-			{ name: RESEND_CREDENTIAL, required: false, testedBy: 'resendApiTest', displayOptions: { show: { operation: ['get'], channel: ['auto', 'email'] } } },
+			{ name: 'twilioCommsApi', required: false, testedBy: 'twilioApiTest', displayOptions: { hide: { channel: ['email'] } } },
+			{ name: 'resendCommsApi', required: false, testedBy: 'resendApiTest', displayOptions: { show: { operation: ['get'], channel: ['auto', 'email'] } } },
 		],
 		properties: messageStatusProperties,
 	};

@@ -1,6 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
-import { executeTwilioItems, twilioCredentials } from '../shared/twilio/node';
+import { executeTwilioItems } from '../shared/twilio/node';
 import { searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { placeOutboundCall } from './call';
 import { outboundCallProperties } from './description';
@@ -9,6 +9,8 @@ export class OutboundCall implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Outbound Call',
 		name: 'outboundCall',
+		// Mid-tone colours that read on both themes; a dark copy would be the same drawing.
+		// eslint-disable-next-line @n8n/community-nodes/icon-prefer-themed-variants
 		icon: 'file:outboundCall.svg',
 		group: ['output'],
 		version: 1,
@@ -17,9 +19,9 @@ export class OutboundCall implements INodeType {
 			'Place a phone call through Twilio, driven by a TwiML URL, inline TwiML or a TwiML App. To: the number to call in E.164 format (+ and country code, e.g. +14155550123). Returns the call SID and status.',
 		defaults: { name: 'Outbound Call' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: twilioCredentials,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'twilioCommsApi', required: true, testedBy: 'twilioApiTest' }],
 		properties: outboundCallProperties,
 	};
 

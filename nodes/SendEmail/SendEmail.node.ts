@@ -1,7 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { returnFailuresToAgent, runItems } from '../shared/runner/runItems';
 import { readRunnerOptions } from '../shared/runner/options';
-import { RESEND_CREDENTIAL } from '../shared/resend/client';
 import { loadResend } from '../shared/resend/context';
 import { resendApiTest } from '../shared/resend/credentialTest';
 import { toNodeError } from '../shared/resend/errors';
@@ -13,7 +12,8 @@ export class SendEmail implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Send Email',
 		name: 'sendEmail',
-		icon: 'file:sendEmail.svg',
+		// The envelope is near-black; on the dark canvas it is drawn light.
+		icon: { light: 'file:sendEmail.svg', dark: 'file:sendEmail.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["batch"] ? "batch to " : "to "}}{{$parameter["to"]}}',
@@ -21,9 +21,9 @@ export class SendEmail implements INodeType {
 			"Send an email through Resend. To: the recipients' email addresses, separated by commas (at most 50). Subject: the subject line. Text: the plain-text body (HTML: an HTML body). Returns the email's ID.",
 		defaults: { name: 'Send Email' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: [{ name: RESEND_CREDENTIAL, required: true, testedBy: 'resendApiTest' }],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'resendCommsApi', required: true, testedBy: 'resendApiTest' }],
 		properties: sendEmailProperties,
 	};
 

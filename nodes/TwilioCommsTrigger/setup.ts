@@ -139,6 +139,8 @@ async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
 		return await p;
 	} catch (e) {
 		if (isNotFound(e)) return undefined;
+		// Anything but a 404 passes through unchanged; hooks.ts's setupError makes it a NodeOperationError.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		throw e;
 	}
 }
@@ -301,6 +303,8 @@ export async function createWebhook(api: NumbersApi, staticData: IDataObject, w:
 		} catch (e) {
 			// A failed activation is never deactivated, so the service change is undone here.
 			await restoreService(api, record).catch(() => undefined);
+			// Twilio's own error, for hooks.ts's setupError to word and wrap in a NodeOperationError.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			throw e;
 		}
 		Object.assign(record, { numberSid: n.sid, phoneNumber: n.phoneNumber, sms: p.number.sms, voice: p.number.voice, previous });

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
 import type { TwilioContext } from '../shared/twilio/context';
 import { searchVerifyServices } from '../shared/twilio/listSearch';
-import { executeTwilioItems, twilioCredentials } from '../shared/twilio/node';
+import { executeTwilioItems } from '../shared/twilio/node';
 import { checkCode } from './check';
 import { verifyPhoneProperties } from './description';
 import { sendCode } from './send';
@@ -16,6 +16,8 @@ export class VerifyPhone implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Verify Phone',
 		name: 'verifyPhone',
+		// Mid-tone colours that read on both themes; a dark copy would be the same drawing.
+		// eslint-disable-next-line @n8n/community-nodes/icon-prefer-themed-variants
 		icon: 'file:verifyPhone.svg',
 		group: ['output'],
 		version: 1,
@@ -24,9 +26,9 @@ export class VerifyPhone implements INodeType {
 			'Send a one-time code by SMS, call, email or WhatsApp and check it, with Twilio Verify. To: the phone number in E.164 format (+ and country code, e.g. +14155550123), or the email address for email. Code: the code the user entered. Checking returns valid: true or false.',
 		defaults: { name: 'Verify Phone' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: twilioCredentials,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'twilioCommsApi', required: true, testedBy: 'twilioApiTest' }],
 		properties: verifyPhoneProperties,
 	};
 

@@ -119,6 +119,9 @@ function proxyAgent(proxyUrl: string): ProxyAgent {
 			factory: (origin, options) => new Pool(origin, { ...options, connect: tagging((options as Pool.Options).connect, label) as Pool.Options['connect'] }),
 		});
 	} catch (error) {
+		// No node here: routeFor keeps it as route.broken, send.ts fails the request with it, and the
+		// vendors' toNodeError makes that a NodeApiError.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		throw new ProxyConnectError(label, 'write the proxy as http://host:port, with user:password@ before the host if it needs them (percent-encoded)', { final: true, cause: error });
 	}
 }

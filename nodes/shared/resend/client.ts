@@ -16,6 +16,8 @@ import type { RetrySettings } from '../http/retryPolicy';
 import { ResendApiError } from './errors';
 import { readRateLimit, type RateLimitInfo } from './rateLimit';
 
+// Node descriptions write this name as a literal, so n8n's lint rules can match each node's
+// credentials (and their testedBy) against the classes in credentials/.
 export const RESEND_CREDENTIAL = 'resendCommsApi';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 

@@ -5,6 +5,8 @@ import twilio, { type Twilio } from 'twilio';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { TwilioTransport, type TransportSettings } from './transport';
 
+// Node descriptions write this name as a literal, so n8n's lint rules can match each node's
+// credentials (and their testedBy) against the classes in credentials/.
 export const TWILIO_CREDENTIAL = 'twilioCommsApi';
 
 export interface TwilioCredentials {

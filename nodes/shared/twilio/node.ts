@@ -1,19 +1,16 @@
 /**
- * What every Twilio action node shares: its credential entry (with the account-type test) and the
- * execute body that loads the client once, then hands each item to the node's one-item operation.
+ * What every Twilio action node shares: the execute body that loads the client once, then hands
+ * each item to the node's one-item operation.
  */
-import type { IDataObject, IExecuteFunctions, INodeCredentialDescription, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { readRunnerOptions } from '../runner/options';
 import { returnFailuresToAgent, runItems } from '../runner/runItems';
-import { TWILIO_CREDENTIAL } from './client';
 import { loadTwilio, type TwilioContext } from './context';
 import { toNodeError } from './errors';
 import { TwilioSends } from './once';
 
 /** The Twilio context of one node run, with that run's exactly-once book-keeping. */
 export type TwilioRun = TwilioContext & { sends: TwilioSends };
-
-export const twilioCredentials: INodeCredentialDescription[] = [{ name: TWILIO_CREDENTIAL, required: true, testedBy: 'twilioApiTest' }];
 
 export async function executeTwilioItems(
 	ctx: IExecuteFunctions,

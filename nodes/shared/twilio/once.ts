@@ -90,6 +90,9 @@ export class TwilioSends {
 		return createHash('sha256').update(JSON.stringify([this.twilio.credentials.accountSid, spec])).digest('base64');
 	}
 
+	// Errors leave as they came, an OutcomeUnknownError with what the look-up found: toNodeError
+	// (twilio/errors.ts) makes the NodeApiError, and needs their type and fields to do so.
+	/* eslint-disable @n8n/community-nodes/require-node-api-error */
 	private async createOrLookUp<T extends Sent>(spec: SendSpec, settings: OnceSettings, create: () => Promise<T>): Promise<Created<T>> {
 		const startedAt = Date.now();
 		try {
@@ -125,6 +128,7 @@ export class TwilioSends {
 			throw error;
 		}
 	}
+	/* eslint-enable @n8n/community-nodes/require-node-api-error */
 }
 
 /** From the item's already-read options collection, so the settings cost no parameter look-up. */
