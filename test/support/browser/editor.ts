@@ -279,7 +279,14 @@ export async function openLogs(page: Page): Promise<string[]> {
 	if (!(await body.isVisible())) await page.locator(byTestId('logs-overview-header')).click();
 	const entries = body.getByRole('treeitem');
 	await entries.first().waitFor({ state: 'visible' });
-	return (await entries.allInnerTexts()).map((t) => t.trim());
+	// The Logs follow the run through n8n's push messages, a moment behind the canvas: an entry still
+	// running shows "Running for …" under its name (a slow, cold machine caught it so).
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const texts = (await entries.allInnerTexts()).map((t) => t.trim());
+		if (!texts.some((t) => /\bRunning for\b/.test(t)) || Date.now() > deadline) return texts.map((t) => t.split('\n')[0].trim());
+		await page.waitForTimeout(100);
+	}
 }
 
 /**
