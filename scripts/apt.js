@@ -19,4 +19,27 @@ function aptInstall(pkg, timeoutMs = 15 * 60_000) {
 	return aptGet(install, timeoutMs) || (aptGet(['update', '-q'], timeoutMs) && aptGet(install, timeoutMs));
 }
 
-module.exports = { aptInstall };
+/**
+ * The shared flow of scripts/redis.js and scripts/postgres.js: `find()` what is installed, else
+ * install Debian's `pkg`, stop the service the package starts for good (the tests run their own
+ * server on a free port), and find again. Undefined when installing is impossible here.
+ */
+function ensureFromApt({ tag, pkg, service, why, find }) {
+	const log = (msg) => process.stderr.write(`[${tag}] ${msg}\n`);
+	const found = find();
+	if (found) return found;
+	log(`installing Debian's ${pkg} package ${why}`);
+	const t0 = Date.now();
+	if (!aptInstall(pkg)) {
+		log(`could not install ${pkg} (needs root or password-less sudo); the queue-mode tests will fail until \`apt-get install ${pkg}\` is run`);
+		return undefined;
+	}
+	spawnSync('sh', ['-c', `command -v systemctl >/dev/null && systemctl disable --now ${service}; command -v service >/dev/null && service ${service} stop`], {
+		stdio: 'ignore',
+		timeout: 60_000,
+	});
+	log(`installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+	return find();
+}
+
+module.exports = { aptInstall, ensureFromApt };

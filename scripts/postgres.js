@@ -10,10 +10,9 @@
  * a free port and stop it (scripts/n8n/postgres-server.ts).
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { aptInstall } = require('./apt');
+const { ensureFromApt } = require('./apt');
 
 const ROOT = '/usr/lib/postgresql';
 
@@ -29,31 +28,9 @@ function findPostgresBin() {
 	return versions.length ? path.join(ROOT, versions[0], 'bin') : undefined;
 }
 
-function log(msg) {
-	process.stderr.write(`[postgres] ${msg}\n`);
-}
-
-/** The package starts a cluster on :5432 for good; the tests run their own, so it is stopped. */
-function stopPackagedService() {
-	spawnSync('sh', ['-c', 'command -v systemctl >/dev/null && systemctl disable --now postgresql; command -v service >/dev/null && service postgresql stop'], {
-		stdio: 'ignore',
-		timeout: 60_000,
-	});
-}
-
 /** Returns PostgreSQL's bin directory, installing Debian's package first if needed; undefined if that is impossible here. */
 function ensurePostgres() {
-	const found = findPostgresBin();
-	if (found) return found;
-	log("installing Debian's postgresql package for the queue-mode tests (once, about a minute)");
-	const t0 = Date.now();
-	if (!aptInstall('postgresql')) {
-		log('could not install postgresql (needs root or password-less sudo); the queue-mode tests will fail until `apt-get install postgresql` is run');
-		return undefined;
-	}
-	stopPackagedService();
-	log(`installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-	return findPostgresBin();
+	return ensureFromApt({ tag: 'postgres', pkg: 'postgresql', service: 'postgresql', why: 'for the queue-mode tests (once, about a minute)', find: findPostgresBin });
 }
 
 module.exports = { ensurePostgres, findPostgresBin };

@@ -8,9 +8,8 @@
  * Only the binary is wanted: the tests start their own redis-server on a free port and stop it.
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const { aptInstall } = require('./apt');
+const { ensureFromApt } = require('./apt');
 
 const CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
 
@@ -20,34 +19,9 @@ function findRedis() {
 	return CANDIDATES.find((p) => fs.existsSync(p));
 }
 
-function log(msg) {
-	process.stderr.write(`[redis] ${msg}\n`);
-}
-
-/**
- * Stops the service Debian's package starts on :6379: the tests run their own server, and a
- * system-wide one listening for good is not something a test run should leave behind.
- */
-function stopPackagedService() {
-	spawnSync('sh', ['-c', 'command -v systemctl >/dev/null && systemctl disable --now redis-server; command -v service >/dev/null && service redis-server stop'], {
-		stdio: 'ignore',
-		timeout: 30_000,
-	});
-}
-
 /** Returns redis-server's path, installing Debian's package first if needed; undefined if that is impossible here. */
 function ensureRedis() {
-	const found = findRedis();
-	if (found) return found;
-	log("installing Debian's redis-server package for the queue-mode tests (once, about 10 s)");
-	const t0 = Date.now();
-	if (!aptInstall('redis-server')) {
-		log('could not install redis-server (needs root or password-less sudo); the queue-mode tests will fail until `apt-get install redis-server` is run');
-		return undefined;
-	}
-	stopPackagedService();
-	log(`installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-	return findRedis();
+	return ensureFromApt({ tag: 'redis', pkg: 'redis-server', service: 'redis-server', why: 'for the queue-mode tests (once, about 10 s)', find: findRedis });
 }
 
 module.exports = { ensureRedis, findRedis };
