@@ -5,7 +5,8 @@
  * locators included. The agent is scripted (./toolAgent.ts); there is no model.
  */
 import { FROM_AI_AUTO_GENERATED_MARKER, type IDataObject, type INode, type INodeParameters } from 'n8n-workflow';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+import { useSandbox } from '../sandbox/helpers';
 import { MAGIC_TO, MESSAGING_SERVICE, NUMBER_MAIN, NUMBER_SUPPORT, RESEND_FROM, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { SendEmail } from '../../nodes/SendEmail/SendEmail.node';
 import { SendSms } from '../../nodes/SendSms/SendSms.node';
@@ -15,13 +16,9 @@ import { CREDENTIAL_TYPES, TWILIO_CREDENTIAL_REF, twilioCredential } from '../su
 import { asAiTool, runAgentWorkflow, type ToolCall } from './toolAgent';
 
 let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 50 });
+useSandbox({ statusStepMs: 50 }, (s) => {
+	sandbox = s;
 });
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
 
 const TOOL_TYPES = {
 	'CUSTOM.sendSmsTool': asAiTool(new SendSms()),

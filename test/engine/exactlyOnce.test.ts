@@ -3,21 +3,16 @@
  * and the call nodes do when Twilio did not confirm a create (look it up), and the duplicate guard.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import { FaultController } from '../../sandbox/faults';
 import { NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { runNode } from '../support/twilioWorkflows';
-import { sdk } from '../sandbox/helpers';
+import { sdk, useSandbox } from '../sandbox/helpers';
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 1000 });
+useSandbox({ statusStepMs: 1000 }, (s) => {
+	sandbox = s;
 });
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => sandbox.reset());
 
 // Every look-up after an outcome unknown waits 1 + 2 + 4 s at most.
 jest.setTimeout(30_000);

@@ -3,16 +3,13 @@
  * sandbox: every item is either sent once (some of them found by looking up), or reported as
  * outcome unknown and truly absent. Nothing is duplicated and nothing is silently lost.
  */
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
+import { useSandbox } from '../sandbox/helpers';
 import { runNode } from '../support/twilioWorkflows';
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ statusStepMs: 600_000 });
-});
-afterAll(async () => {
-	await sandbox.close();
+useSandbox({ statusStepMs: 600_000 }, (s) => {
+	sandbox = s;
 });
 
 const COUNT = 2000;
@@ -21,7 +18,6 @@ const LIST = 'twilio.messages.list';
 
 describe('reconciling "outcome unknown" in bulk', () => {
 	it('2,000 sends with 2% 5xx-after-store, 2% reset-after-store, 2% reset-before, 30% 429 and a lagging list: 0 duplicated, 0 missing', async () => {
-		sandbox.reset();
 		sandbox.faults.set({
 			latencyMs: 5,
 			rate429: 0.3,
