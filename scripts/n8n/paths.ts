@@ -34,5 +34,14 @@ export function runtimeInfo(): RuntimeInfo {
 	return info;
 }
 
-/** The pinned runtime's manifest and lockfile, committed in the repository. */
-export const RUNTIME_MANIFEST_DIR = path.join(REPO_ROOT, 'n8n-runtime');
+/**
+ * The pinned n8n versions, each a committed manifest and lockfile. 2.x is what the demo, the e2e,
+ * queue and browser tests and the bench run; 1.x is the older line users still run, which the
+ * compatibility set (test/compat) runs as well.
+ */
+export const N8N_LINES = { '2.x': 'n8n-runtime', '1.x': 'n8n-runtime-1.x' } as const;
+export type N8nLine = keyof typeof N8N_LINES;
+
+export function runtimeManifestDir(line: N8nLine = '2.x'): string {
+	return path.join(REPO_ROOT, N8N_LINES[line]);
+}

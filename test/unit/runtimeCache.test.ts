@@ -15,12 +15,12 @@ it("removes older installs of this runtime and dead staging folders, and keeps t
 		folder(cache, 'n8n-000000000001', { manifest: 'n8n-runtime' });
 		folder(cache, 'n8n-000000000002', {});
 		folder(cache, 'n8n-000000000003.partial');
-		folder(cache, 'n8n-000000000004', { manifest: 'n8n-runtime-1x' });
+		folder(cache, 'n8n-000000000004', { manifest: 'n8n-runtime-1.x' });
 		folder(cache, 'n8n-000000000005.partial');
 		folder(cache, 'n8n-000000000005.lock');
 		folder(cache, 'n8n-00000000000c', { manifest: 'n8n-runtime' });
 		folder(cache, 'node-24.9.0');
-		removeOutdated(cache, 'n8n-00000000000c', () => undefined);
+		removeOutdated(cache, 'n8n-00000000000c', 'n8n-runtime', () => undefined);
 		expect(fs.readdirSync(cache).sort()).toEqual(['n8n-000000000004', 'n8n-000000000005.lock', 'n8n-000000000005.partial', 'n8n-00000000000c', 'node-24.9.0']);
 	} finally {
 		fs.rmSync(cache, { recursive: true, force: true });
