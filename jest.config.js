@@ -21,8 +21,16 @@ const e2e = project('e2e', {
 // for as long as that file runs; it shares nothing with the e2e n8n.
 const queue = project('queue', { setupFilesAfterEnv: ['<rootDir>/test/support/n8n/timeouts.ts'] });
 
+// compat: the compatibility set against each pinned n8n (2.x and 1.x), and installs in the folder
+// layouts the README gives (Docker). Each file starts its own n8n; globalSetup installs both runtimes
+// first, so a cold install (minutes) is not charged to one test's timeout.
+const compat = project('compat', {
+	setupFilesAfterEnv: ['<rootDir>/test/support/n8n/timeouts.ts'],
+	globalSetup: '<rootDir>/test/support/n8n/compatSetup.ts',
+});
+
 module.exports = {
-	projects: [project('unit'), project('sandbox'), project('engine'), project('contract'), e2e, queue],
+	projects: [project('unit'), project('sandbox'), project('engine'), project('contract'), e2e, queue, compat],
 	// Engine and contract suites start servers; keep them from competing for the machine's two cores.
 	maxWorkers: 2,
 };

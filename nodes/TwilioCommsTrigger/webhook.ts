@@ -69,6 +69,20 @@ function xmlSafe(ctx: IWebhookFunctions, field: string, value: unknown): string 
 	return out + rest;
 }
 
+/**
+ * n8n 2.x shows webhook-time expressions (Reply Text, Text to Say, Forward To) the request as
+ * $json = { body, headers, params, query }. n8n 1.x gives them no input item, so
+ * `{{ $json.body.Body }}` fails there with "Node … hasn't been executed" and Twilio gets a 500.
+ * Handing 1.x the same item keeps one workflow answering alike on both; on 2.x the item is
+ * already there and this does nothing.
+ */
+function showRequestToExpressions(ctx: IWebhookFunctions): void {
+	const inputs = (ctx as unknown as { connectionInputData?: unknown }).connectionInputData;
+	if (!Array.isArray(inputs) || inputs.length > 0) return;
+	const req = ctx.getRequestObject();
+	inputs.push({ json: { body: (req.body ?? {}) as IDataObject, headers: req.headers, params: req.params, query: req.query } });
+}
+
 /** What the trigger itself answers for this event, or that the workflow will. */
 function answerFor(ctx: IWebhookFunctions, event: TriggerEvent): Answer {
 	if (event === 'incomingSms') {
@@ -152,6 +166,7 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 		return { noWebhookResponse: true };
 	}
 
+	showRequestToExpressions(ctx);
 	const answer = answerFor(ctx, event);
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
 	const token = header(req.headers, 'i-twilio-idempotency-token');

@@ -11,6 +11,8 @@
  *    and registers webhooks and triggers moments later. A trigger that fails does not fail the
  *    request; GET /rest/workflows/:id/publication-status says so ({status, liveVersionId, triggers}).
  *    Deactivating is just as asynchronous.
+ * n8n 1.123 has the same endpoints for owner, credentials and activate/deactivate (which need no
+ * polling there: they answer when done), and registers its REST routes after readiness turns 200.
  */
 import { N8nRest } from './rest';
 
@@ -112,9 +114,10 @@ export function bindCredentials(workflow: WorkflowJson, credentials: CredentialR
 }
 
 export async function createWorkflow(rest: N8nRest, workflow: WorkflowJson): Promise<SavedWorkflow> {
-	// Only what the create DTO accepts; an exported file may carry more (active, versionId, shared...).
+	// Only what the create DTO accepts; an exported file may carry more (versionId, shared...). n8n 1.x
+	// stores `active` as given and requires it; 2.x's DTO drops it.
 	const { name, nodes, connections, settings, pinData, meta } = workflow;
-	const { data } = await rest.post<SavedWorkflow>('/rest/workflows', { name, nodes, connections, settings: settings ?? {}, pinData: pinData ?? {}, meta: meta ?? {} });
+	const { data } = await rest.post<SavedWorkflow>('/rest/workflows', { name, nodes, connections, settings: settings ?? {}, pinData: pinData ?? {}, meta: meta ?? {}, active: false });
 	return data;
 }
 
@@ -127,16 +130,18 @@ export interface PublicationStatus {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls publication-status until `done` holds; a failed trigger or the time limit is an error naming it. */
+/** Polls publication-status until `done` holds; a failed trigger or the time limit is an error naming it. Null on n8n 1.x, which has nothing to wait for. */
 export async function waitForPublication(
 	rest: N8nRest,
 	workflow: Pick<SavedWorkflow, 'id' | 'name' | 'nodes'>,
 	done: (s: PublicationStatus) => boolean,
 	timeoutMs = 60_000,
-): Promise<PublicationStatus> {
+): Promise<PublicationStatus | null> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const { data: s } = await rest.get<PublicationStatus>(`/rest/workflows/${workflow.id}/publication-status`);
+		const { status, data: s } = await rest.get<PublicationStatus>(`/rest/workflows/${workflow.id}/publication-status`, { allow: [404] });
+		// n8n 1.x has no publication outbox: activate and deactivate answer once the triggers are (un)registered.
+		if (status === 404) return null;
 		if (done(s)) return s;
 		const failed = s.triggers.filter((t) => t.status === 'failed');
 		if (s.status !== 'in_progress' && failed.length) {

@@ -208,7 +208,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 	};
 
 	try {
-		await waitReady(server, () => exited, opts.readyTimeoutMs ?? 180_000, log);
+		await waitReady(server, () => exited, opts.readyTimeoutMs ?? 180_000, log, command === 'start');
 	} catch (e) {
 		// Keep the folder (and its log) for a post-mortem when n8n did not come up.
 		removeFolder = false;
@@ -218,7 +218,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 	return server;
 }
 
-async function waitReady(server: N8nServer, exited: () => string | null, timeoutMs: number, log: (l: string) => void): Promise<void> {
+async function waitReady(server: N8nServer, exited: () => string | null, timeoutMs: number, log: (l: string) => void, restReady: boolean): Promise<void> {
 	const started = Date.now();
 	let lastBeat = started;
 	// n8n, n8n-worker-1, ...: which of several processes sharing a folder this is.
@@ -233,7 +233,9 @@ async function waitReady(server: N8nServer, exited: () => string | null, timeout
 		}
 		const why = exited();
 		if (why) throw new N8nStartError(`${who} exited during start-up (${why}). Last lines of ${server.logFile}:\n${server.logTail()}`, server.logFile);
-		if ((await get(`${server.url}/healthz/readiness`)) === 200) {
+		// The main's readiness turns 200 once the database is migrated; n8n 1.x registers its REST
+		// controllers later still, so the main is ready when its (public) settings answer too.
+		if ((await get(`${server.url}/healthz/readiness`)) === 200 && (!restReady || (await get(`${server.url}/rest/settings`)) === 200)) {
 			log(`${who} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 			return;
 		}

@@ -23,7 +23,7 @@ import {
 	type SavedWorkflow,
 	type WorkflowJson,
 } from './instance';
-import { REPO_ROOT } from './paths';
+import { REPO_ROOT, type N8nLine } from './paths';
 import { assertPortFree, HOST, PortInUseError } from './ports';
 import { ensureN8nRuntime } from './provision';
 import { N8nRest } from './rest';
@@ -32,6 +32,8 @@ import { N8nStartError, startN8n, type N8nServer } from './server';
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
 export interface StackOptions {
+	/** Which pinned n8n; default 2.x. */
+	line?: N8nLine;
 	/** 0 = any free port (tests); the demo uses 8787 and fails if it is taken. */
 	sandboxPort?: number;
 	/** undefined = any free port. */
@@ -184,7 +186,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 	if (opts.sandboxPort) await assertPortFree(opts.sandboxPort, 'sandbox', 'set SANDBOX_PORT or --sandbox-port to use another');
 	if (opts.n8nPort) await assertPortFree(opts.n8nPort, 'n8n editor', 'set N8N_PORT or --n8n-port to use another');
 
-	const runtime = await time('n8nRuntime', () => ensureN8nRuntime({ log }));
+	const runtime = await time('n8nRuntime', () => ensureN8nRuntime({ log, line: opts.line }));
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-comms-'));
 	let keepFolder = opts.keepUserFolder ?? false;
 	const cleanups: Array<() => Promise<void>> = [];

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import type { Owner, SavedWorkflow } from '../../../scripts/n8n/instance';
-import type { StackCredentials } from '../../../scripts/n8n/stack';
+import type { Stack, StackCredentials } from '../../../scripts/n8n/stack';
 
 export const CONTEXT_ENV = 'N8N_COMMS_E2E_CONTEXT';
 
@@ -21,6 +21,20 @@ export interface E2eContext {
 	pkg: { name: string; version: string; nodeTypes: string[]; credentialTypes: string[] };
 	n8nLogFile: string;
 	statusStepMs: number;
+}
+
+export function contextOf(stack: Stack, statusStepMs: number): E2eContext {
+	return {
+		n8nUrl: stack.n8n.url,
+		sandboxUrl: stack.sandbox.url,
+		owner: stack.owner,
+		authCookie: stack.rest.authCookie,
+		credentials: stack.credentials,
+		workflows: stack.workflows,
+		pkg: { name: stack.pkg.name, version: stack.pkg.version, nodeTypes: stack.pkg.nodeTypes, credentialTypes: stack.pkg.credentialTypes },
+		n8nLogFile: stack.n8n.logFile,
+		statusStepMs,
+	};
 }
 
 export function writeContext(file: string, ctx: E2eContext): void {

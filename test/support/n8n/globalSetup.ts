@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startStack, type Stack } from '../../../scripts/n8n/stack';
-import { CONTEXT_ENV, writeContext } from './context';
+import { contextOf, CONTEXT_ENV, writeContext } from './context';
 
 const STATUS_STEP_MS = 50;
 
@@ -25,17 +25,7 @@ export default async function globalSetup(): Promise<void> {
 		keepUserFolder: process.env.N8N_COMMS_KEEP === '1' ? true : undefined,
 	});
 	const contextFile = path.join(os.tmpdir(), `n8n-comms-e2e-${process.pid}.json`);
-	writeContext(contextFile, {
-		n8nUrl: stack.n8n.url,
-		sandboxUrl: stack.sandbox.url,
-		owner: stack.owner,
-		authCookie: stack.rest.authCookie,
-		credentials: stack.credentials,
-		workflows: stack.workflows,
-		pkg: { name: stack.pkg.name, version: stack.pkg.version, nodeTypes: stack.pkg.nodeTypes, credentialTypes: stack.pkg.credentialTypes },
-		n8nLogFile: stack.n8n.logFile,
-		statusStepMs: STATUS_STEP_MS,
-	});
+	writeContext(contextFile, contextOf(stack, STATUS_STEP_MS));
 	process.env[CONTEXT_ENV] = contextFile;
 	globalThis.__n8nCommsStack = { stack, contextFile };
 	log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: n8n ${stack.n8n.url}, sandbox ${stack.sandbox.url}`);
