@@ -113,8 +113,16 @@ function test(jestArgs) {
 	require('./postgres').ensurePostgres();
 	// Queue mode starts five n8n processes; beside the e2e n8n and the browser on two cores, start-ups
 	// crawled and sockets closed under load (a cold run failed that way). It runs alone, after the rest.
+	// The compat set (one n8n per pinned version, plus the Docker-layout installs) runs between them,
+	// also on its own, for the same reason.
 	const selected = jestArgs.some((a) => a === '--selectProjects' || a.startsWith('--selectProjects='));
-	const runs = selected ? [jestArgs] : [[...jestArgs, '--selectProjects', 'unit', 'sandbox', 'engine', 'contract', 'e2e'], [...jestArgs, '--selectProjects', 'queue']];
+	const runs = selected
+		? [jestArgs]
+		: [
+				[...jestArgs, '--selectProjects', 'unit', 'sandbox', 'engine', 'contract', 'e2e'],
+				[...jestArgs, '--selectProjects', 'compat'],
+				[...jestArgs, '--selectProjects', 'queue'],
+			];
 	let code = 0;
 	let passed = 0;
 	let failed = 0;
