@@ -16,7 +16,7 @@ export interface InstalledPackage {
 	version: string;
 	/** The file name `npm pack` produced (the file itself is removed once installed). */
 	tarball: string;
-	/** `<userFolder>/.n8n/nodes/node_modules/<name>` */
+	/** `<nodesDir>/node_modules/<name>`; by default `<userFolder>/.n8n/nodes/node_modules/<name>`. */
 	dir: string;
 	/** Node type names as n8n knows them: `<package>.<node>`. */
 	nodeTypes: string[];
@@ -84,17 +84,36 @@ function assertResolvable(dir: string, deps: Record<string, string>, nodesDir: s
 	}
 }
 
+/**
+ * `npm install <tarball>` flags. Only two shape the installed tree, and they are the ones the README
+ * tells users to type: `--legacy-peer-deps` (npm would otherwise add the newest n8n-workflow, our
+ * peer, beside the package, and the nodes would run against that copy instead of n8n's own; n8n's
+ * Settings → Community Nodes installer strips peer dependencies for the same reason and n8n puts its
+ * own on NODE_PATH) and `--ignore-scripts` (n8n's installer runs none either). The others only change
+ * npm's output and network use; `--omit=dev` leaves the tree alone because the folder's own
+ * package.json has no dev dependencies.
+ */
+export const NPM_INSTALL_FLAGS = ['--omit=dev', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=warn'] as const;
+
 export async function installPackage(opts: {
 	userFolder: string;
 	runtime: N8nRuntime;
 	log?: (line: string) => void;
 	timeoutMs?: number;
+	/**
+	 * Where to run `npm install`: by default `<userFolder>/.n8n/nodes`, the folder n8n scans. Another
+	 * folder is for layouts that reach n8n some other way (a folder bind-mounted there, or one named
+	 * in N8N_CUSTOM_EXTENSIONS); it gets no n8n manifest, as a plain `npm install` in an empty folder.
+	 */
+	nodesDir?: string;
 }): Promise<InstalledPackage> {
 	const log = opts.log ?? (() => undefined);
 	const pkg = readPackageJson();
 	assertBuildFresh(pkg);
-	const nodesDir = path.join(opts.userFolder, '.n8n', 'nodes');
+	const n8nNodesDir = path.join(opts.userFolder, '.n8n', 'nodes');
+	const nodesDir = opts.nodesDir ?? n8nNodesDir;
 	fs.mkdirSync(nodesDir, { recursive: true });
+	fs.mkdirSync(opts.userFolder, { recursive: true });
 	const logFile = path.join(opts.userFolder, 'install-package.log');
 	const env = npmEnv(opts.runtime.node.NODE_BIN);
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-comms-pack-'));
@@ -103,7 +122,7 @@ export async function installPackage(opts: {
 	const tarball = path.join(packDir, fs.readdirSync(packDir).find((f) => f.endsWith('.tgz')) ?? '');
 	if (!tarball.endsWith('.tgz')) throw new Error(`npm pack produced no tarball in ${packDir}; see ${logFile}`);
 	try {
-		await installTarball(tarball, nodesDir, env, logFile, opts.timeoutMs, log, pkg.name);
+		await installTarball(tarball, nodesDir, nodesDir === n8nNodesDir, env, logFile, opts.timeoutMs, log, pkg.name);
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
@@ -117,6 +136,7 @@ export async function installPackage(opts: {
 async function installTarball(
 	tarball: string,
 	nodesDir: string,
+	n8nManifest: boolean,
 	env: NodeJS.ProcessEnv,
 	logFile: string,
 	timeoutMs: number | undefined,
@@ -124,14 +144,11 @@ async function installTarball(
 	name: string,
 ): Promise<void> {
 	// What n8n writes there itself when a package is installed from Settings → Community Nodes.
-	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n');
+	if (n8nManifest) fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n');
 	await runStep(
 		'npm install (package into n8n)',
 		'npm',
-		// legacy-peer-deps: npm would otherwise add the newest n8n-workflow (our peer) beside the package,
-		// and the nodes would run against that copy instead of n8n's own. n8n's Settings → Community Nodes
-		// installer strips peer dependencies for the same reason; n8n puts its own on NODE_PATH.
-		['install', tarball, '--omit=dev', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=warn'],
+		['install', tarball, ...NPM_INSTALL_FLAGS],
 		{ cwd: nodesDir, env, logFile, timeoutMs: timeoutMs ?? 300_000, heartbeat: (ms) => log(`  installing ${name} into n8n: ${Math.round(ms / 1000)} s`) },
 	);
 }
