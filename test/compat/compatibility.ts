@@ -23,7 +23,7 @@ export function compatibilitySuite(line: N8nLine): void {
 	/** Request (Webhook) → one of our nodes, answered with the node's output items. */
 	async function runOnce<T = Record<string, unknown>>(type: string, parameters: Record<string, unknown>, body: Record<string, unknown> = {}): Promise<T[]> {
 		const path = `compat-${type}-${randomUUID().slice(0, 8)}`;
-		const credential = type === 'sendEmail' ? { resendCommsApi: { id: null, name: 'Resend sandbox' } } : { twilioCommsApi: { id: null, name: 'Twilio sandbox' } };
+		const credential: Record<string, { id: null; name: string }> = type === 'sendEmail' ? { resendCommsApi: { id: null, name: 'Resend sandbox' } } : { twilioCommsApi: { id: null, name: 'Twilio sandbox' } };
 		const wf: WorkflowJson = {
 			name: `compat ${line}: ${type}`,
 			nodes: [requestNode(path), { name: 'Node', type: `n8n-nodes-comms.${type}`, typeVersion: 1, position: [200, 0], parameters, credentials: credential }],
