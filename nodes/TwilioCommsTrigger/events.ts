@@ -3,6 +3,9 @@
  * kind of webhook to the same kind of URL, so the event is read from the parameters it carries.
  */
 import type { IDataObject } from 'n8n-workflow';
+import type { TwilioParams } from '../shared/twilio/webhookRequest';
+
+export type { TwilioParams };
 
 export type TriggerEvent = 'incomingSms' | 'incomingCall' | 'messageStatus' | 'callStatus';
 
@@ -12,9 +15,6 @@ export const EVENT_LABELS: Record<TriggerEvent, string> = {
 	messageStatus: 'message status callback',
 	callStatus: 'call status callback',
 };
-
-/** Form params as n8n parses them: repeated keys become arrays. */
-export type TwilioParams = Record<string, string | string[] | undefined>;
 
 export function param(params: TwilioParams, key: string): string {
 	const v = params[key];

@@ -5,17 +5,11 @@
  */
 import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
 import { redact } from '../shared/redact';
-import type { TwilioCredentials } from '../shared/twilio/client';
 import { loadTwilio, type TwilioContext } from '../shared/twilio/context';
 import { asTwilioRestError } from '../shared/twilio/errors';
 import type { TriggerEvent } from './events';
 import { createWebhook, deleteWebhook, SetupError, twilioNumbersApi, webhookExists, type Wanted } from './setup';
-import { expectedUrl } from './verify';
-
-/** Twilio signs with the Auth Token, never with an API key: API-key credentials carry it separately. */
-export function signingToken(c: TwilioCredentials): string | undefined {
-	return c.authType === 'apiKey' ? c.webhookAuthToken : c.authToken;
-}
+import { expectedUrl, signingToken } from '../shared/twilio/webhookRequest';
 
 const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[::1\])$/i;
 

@@ -3,14 +3,12 @@
  * nothing about the request is trusted (or stored) before its signature is checked.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { readTwilioCredentials, TWILIO_CREDENTIAL } from '../shared/twilio/client';
 import { emptyTwiml, messagingReplyTwiml, voiceReplyTwiml } from '../shared/twilio/twiml';
 import { describeCodePoint, findNonXmlChar } from '../shared/validation/xml';
 import { markChanged, seenBefore } from './dedupe';
 import { workflowReplyMode } from './description';
 import { classify, dedupeKey, EVENT_LABELS, toOutput, type TriggerEvent } from './events';
-import { signingToken } from './hooks';
-import { expectedUrl, verifyRequest, type Rejection } from './verify';
+import { header, REJECTION_TEXT, verifyWebhookCall, type RequestLike } from '../shared/twilio/webhookRequest';
 
 export interface TriggerOptions {
 	ignoreRetries?: boolean;
@@ -20,15 +18,6 @@ export interface TriggerOptions {
 
 type Answer = { kind: 'twiml'; twiml: string } | { kind: 'workflow' };
 
-const REJECTION_TEXT: Record<Rejection, string> = {
-	method: 'only POST requests are accepted',
-	'too-large': 'the body is too large for a Twilio webhook',
-	'not-form-or-json': 'the body is neither form-encoded nor JSON',
-	'missing-signature': 'no X-Twilio-Signature header',
-	mismatch: 'X-Twilio-Signature does not match this URL and body',
-	'body-hash-mismatch': 'bodySHA256 does not match the body',
-	'no-auth-token': 'the credential has no Auth Token to check signatures with',
-};
 
 type ResponseLike = {
 	headersSent?: boolean;
@@ -46,10 +35,6 @@ function send(res: ResponseLike, status: number, contentType: string, body: stri
 	res.end(body);
 }
 
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-	const v = headers[name];
-	return Array.isArray(v) ? v[0] : v;
-}
 
 /**
  * Replies often echo what came in ("You said: {{ $json.body }}"), and a character XML cannot carry
@@ -113,38 +98,14 @@ function answerFor(ctx: IWebhookFunctions, event: TriggerEvent): Answer {
 	return { kind: 'twiml', twiml: emptyTwiml() };
 }
 
-async function authTokenOf(ctx: IWebhookFunctions): Promise<string | undefined> {
-	try {
-		return signingToken(readTwilioCredentials(await ctx.getCredentials(TWILIO_CREDENTIAL)));
-	} catch {
-		return undefined;
-	}
-}
 
 export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const req = ctx.getRequestObject() as unknown as {
-		method: string;
-		originalUrl?: string;
-		url: string;
-		headers: Record<string, string | string[] | undefined>;
-		rawBody?: Buffer;
-		body: unknown;
-	};
+	const req = ctx.getRequestObject() as unknown as RequestLike;
 	const res = ctx.getResponseObject() as unknown as ResponseLike;
 	const node = ctx.getNode();
 	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
 	const served = (typeof ctx.getWebhookResourceUrl === 'function' ? ctx.getWebhookResourceUrl('default') : undefined) ?? ctx.getNodeWebhookUrl('default') ?? '';
-	const verdict = verifyRequest(
-		{
-			method: req.method,
-			contentType: (header(req.headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase(),
-			rawBody: req.rawBody,
-			body: req.body,
-			signature: header(req.headers, 'x-twilio-signature'),
-			url: expectedUrl(served, req.originalUrl ?? req.url, options.publicUrl?.trim() || undefined),
-		},
-		await authTokenOf(ctx),
-	);
+	const verdict = await verifyWebhookCall(ctx, served, options.publicUrl?.trim() || undefined);
 	if (!verdict.ok) {
 		// Logged without the signature, token or body: only what helps find the misconfiguration.
 		ctx.logger.warn(`Twilio Trigger "${node.name}" rejected a request with 403: ${REJECTION_TEXT[verdict.reason]}`, {

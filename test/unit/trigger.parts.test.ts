@@ -8,7 +8,7 @@ import { sign } from '../../nodes/shared/twilio/signature';
 import { emptyTwiml, messagingReplyTwiml, voiceReplyTwiml } from '../../nodes/shared/twilio/twiml';
 import { DEDUPE_MAX_AGE_MS, DEDUPE_MAX_ENTRIES, seenBefore } from '../../nodes/TwilioCommsTrigger/dedupe';
 import { classify, dedupeKey, toOutput } from '../../nodes/TwilioCommsTrigger/events';
-import { expectedUrl, verifyRequest } from '../../nodes/TwilioCommsTrigger/verify';
+import { expectedUrl, verifyRequest } from '../../nodes/shared/twilio/webhookRequest';
 import { workflowReplyMode } from '../../nodes/TwilioCommsTrigger/description';
 
 describe('classify', () => {

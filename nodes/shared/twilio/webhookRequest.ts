@@ -1,9 +1,14 @@
 /**
  * Is this request from Twilio? Every check that decides 403 lives here, as a pure function of the
- * request, so it is tested without n8n. The signature itself is nodes/shared/twilio/signature.ts.
+ * request, so it is tested without n8n. The signature itself is ./signature.ts. Used by everything
+ * Twilio calls back: the Twilio Comms Trigger, and Voice Message waiting for an acknowledgement.
  */
-import { verifySignature, type FormParams } from '../shared/twilio/signature';
-import type { TwilioParams } from './events';
+import type { IWebhookFunctions } from 'n8n-workflow';
+import { readTwilioCredentials, TWILIO_CREDENTIAL, type TwilioCredentials } from './client';
+import { verifySignature, type FormParams } from './signature';
+
+/** A Twilio webhook's parameters: form fields (repeated keys as arrays) or a JSON body's fields as text. */
+export type TwilioParams = Record<string, string | string[] | undefined>;
 
 /** Twilio's webhooks are a few kilobytes; anything much larger is not from Twilio. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -75,4 +80,57 @@ export function verifyRequest(req: IncomingRequest, authToken: string | undefine
 	});
 	if (!check.valid) return { ok: false, reason: check.reason };
 	return { ok: true, params };
+}
+
+export const REJECTION_TEXT: Record<Rejection, string> = {
+	method: 'only POST requests are accepted',
+	'too-large': 'the body is too large for a Twilio webhook',
+	'not-form-or-json': 'the body is neither form-encoded nor JSON',
+	'missing-signature': 'no X-Twilio-Signature header',
+	mismatch: 'X-Twilio-Signature does not match this URL and body',
+	'body-hash-mismatch': 'bodySHA256 does not match the body',
+	'no-auth-token': 'the credential has no Auth Token to check signatures with',
+};
+
+/** Twilio signs with the Auth Token, never with an API key: API-key credentials carry it separately. */
+export function signingToken(c: TwilioCredentials): string | undefined {
+	return c.authType === 'apiKey' ? c.webhookAuthToken : c.authToken;
+}
+
+export async function authTokenOf(ctx: IWebhookFunctions): Promise<string | undefined> {
+	try {
+		return signingToken(readTwilioCredentials(await ctx.getCredentials(TWILIO_CREDENTIAL)));
+	} catch {
+		return undefined;
+	}
+}
+
+export interface RequestLike {
+	method: string;
+	originalUrl?: string;
+	url: string;
+	headers: Record<string, string | string[] | undefined>;
+	rawBody?: Buffer;
+	body: unknown;
+}
+
+export function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+	const v = headers[name];
+	return Array.isArray(v) ? v[0] : v;
+}
+
+/** Checks the request n8n is handling against the URL n8n serves it on (or the Public URL override). */
+export async function verifyWebhookCall(ctx: IWebhookFunctions, servedUrl: string, publicUrl?: string): Promise<Verdict> {
+	const req = ctx.getRequestObject() as unknown as RequestLike;
+	return verifyRequest(
+		{
+			method: req.method,
+			contentType: (header(req.headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase(),
+			rawBody: req.rawBody,
+			body: req.body,
+			signature: header(req.headers, 'x-twilio-signature'),
+			url: expectedUrl(servedUrl, req.originalUrl ?? req.url, publicUrl),
+		},
+		await authTokenOf(ctx),
+	);
 }
