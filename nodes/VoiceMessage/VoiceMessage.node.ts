@@ -1,10 +1,22 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
 import { executeTwilioItems } from '../shared/twilio/node';
 import { searchPhoneNumbers } from '../shared/twilio/listSearch';
+import { CALL_AND_WAIT, callAndWait, resumeOnTwilio } from './acknowledge';
 import { placeVoiceMessage } from './call';
 import { voiceMessageProperties } from './description';
 
+// The webhook is Call and Wait's resume URL (restartWebhook), which n8n creates per execution: there is
+// nothing to register with Twilio on activation, as with n8n's own send-and-wait nodes.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class VoiceMessage implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Voice Message',
@@ -22,6 +34,8 @@ export class VoiceMessage implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'twilioCommsApi', required: true, testedBy: 'twilioApiTest' }],
+		// Call and Wait: Twilio's key press and status callbacks come back to this execution's resume URL.
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true }],
 		properties: voiceMessageProperties,
 	};
 
@@ -31,6 +45,11 @@ export class VoiceMessage implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getNodeParameter('operation', 0, 'call') === CALL_AND_WAIT) return callAndWait(this);
 		return executeTwilioItems(this, 'Voice Message', placeVoiceMessage);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return resumeOnTwilio(this);
 	}
 }

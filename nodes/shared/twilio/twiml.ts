@@ -19,8 +19,8 @@ export interface VoiceMessageTwiml {
 	pauseSeconds: number;
 	audioUrl?: string;
 	audioPlacement?: AudioPlacement;
-	/** Ask the callee to press a key; the digit is POSTed to `action`. */
-	acknowledge?: { prompt: string; action: string; timeoutSeconds: number };
+	/** Ask the callee to press a key; the digit is POSTed to `action`. With no key, ask again, `attempts` times in all. */
+	acknowledge?: { prompt: string; action: string; timeoutSeconds: number; attempts?: number };
 }
 
 type Container = Pick<VoiceResponse, 'say' | 'play' | 'pause'>;
@@ -67,19 +67,30 @@ export function buildVoiceMessageTwiml(t: VoiceMessageTwiml): string {
 		addMessage(response, t);
 		return response.toString();
 	}
-	// The message plays inside <Gather> so a key press at any moment ends it and acknowledges.
-	const gather = response.gather({
-		input: ['dtmf'],
-		numDigits: 1,
-		timeout: t.acknowledge.timeoutSeconds,
-		action: t.acknowledge.action,
-		method: 'POST',
-		actionOnEmptyResult: false,
-	});
-	addMessage(gather, t);
 	const promptAttributes: SayAttributes = { voice: t.voice as SayVoice };
 	if (t.language) promptAttributes.language = t.language as SayLanguage;
-	gather.say(promptAttributes, t.acknowledge.prompt);
+	// The message plays inside <Gather> so a key press at any moment ends it and acknowledges. Without
+	// input Twilio goes on to the next <Gather>, and after the last one the document ends: it hangs up.
+	for (let attempt = 0; attempt < (t.acknowledge.attempts ?? 1); attempt++) {
+		const gather = response.gather({
+			input: ['dtmf'],
+			numDigits: 1,
+			timeout: t.acknowledge.timeoutSeconds,
+			action: t.acknowledge.action,
+			method: 'POST',
+			actionOnEmptyResult: false,
+		});
+		addMessage(gather, t);
+		gather.say(promptAttributes, t.acknowledge.prompt);
+	}
+	return response.toString();
+}
+
+/** A wrong key during Call and Wait: say so inside one more <Gather>; silence after it ends the call. */
+export function gatherAgainTwiml(t: { text: string; voice: string; action: string; timeoutSeconds: number }): string {
+	const response = new VoiceResponse();
+	const gather = response.gather({ input: ['dtmf'], numDigits: 1, timeout: t.timeoutSeconds, action: t.action, method: 'POST', actionOnEmptyResult: false });
+	gather.say({ voice: t.voice as SayVoice }, t.text);
 	return response.toString();
 }
 

@@ -67,6 +67,7 @@ export const CALL_LABELS: Record<string, string> = {
 	acknowledgePrompt: 'Acknowledge Prompt',
 	acknowledgeUrl: 'Acknowledge URL',
 	acknowledgeTimeout: 'Acknowledge Timeout',
+	acknowledgeAttempts: 'Attempts',
 	instructions: 'Call Instructions',
 	url: 'TwiML URL',
 	method: 'Method',
@@ -199,6 +200,7 @@ const voiceMessageInput = z.object({
 	acknowledgePrompt: z.string().optional(),
 	acknowledgeUrl: z.string().optional(),
 	acknowledgeTimeout: z.unknown().optional(),
+	acknowledgeAttempts: z.unknown().optional(),
 });
 export type VoiceMessageInput = z.input<typeof voiceMessageInput>;
 
@@ -206,6 +208,9 @@ export interface VoiceMessageRequest {
 	params: CallCreateParams & { twiml: string };
 	twiml: string;
 }
+
+/** How many times Call and Wait plays the message and asks for the key before it hangs up. */
+export const MAX_ACKNOWLEDGE_ATTEMPTS = 5;
 
 export const DEFAULT_ACKNOWLEDGE_PROMPT = 'Press any key to confirm you received this message.';
 
@@ -263,7 +268,7 @@ export const voiceMessageSchema = voiceMessageInput.transform((raw, ctx): VoiceM
 		});
 	}
 
-	let acknowledge: { prompt: string; action: string; timeoutSeconds: number } | undefined;
+	let acknowledge: { prompt: string; action: string; timeoutSeconds: number; attempts: number } | undefined;
 	if (raw.acknowledge === true) {
 		const target = present(raw.acknowledgeUrl) ? raw.acknowledgeUrl : raw.statusCallback;
 		const action = present(target) ? parseField(ctx, callbackUrl, target, [present(raw.acknowledgeUrl) ? 'acknowledgeUrl' : 'statusCallback']) : undefined;
@@ -280,7 +285,10 @@ export const voiceMessageSchema = voiceMessageInput.transform((raw, ctx): VoiceM
 		const prompt = present(raw.acknowledgePrompt) ? raw.acknowledgePrompt.trim() : DEFAULT_ACKNOWLEDGE_PROMPT;
 		textForTwiml(ctx, 'acknowledgePrompt', prompt);
 		textForTwiml(ctx, present(raw.acknowledgeUrl) ? 'acknowledgeUrl' : 'statusCallback', action);
-		if (action !== undefined && timeoutSeconds !== undefined) acknowledge = { prompt, action, timeoutSeconds };
+		const attempts = present(raw.acknowledgeAttempts)
+			? parseField(ctx, boundedInt(1, MAX_ACKNOWLEDGE_ATTEMPTS, 'attempts'), raw.acknowledgeAttempts, ['acknowledgeAttempts'])
+			: 1;
+		if (action !== undefined && timeoutSeconds !== undefined && attempts !== undefined) acknowledge = { prompt, action, timeoutSeconds, attempts };
 	}
 	if (speaks) textForTwiml(ctx, 'message', message);
 	textForTwiml(ctx, 'audioUrl', audioUrl);
