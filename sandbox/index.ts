@@ -14,6 +14,7 @@ import { apiRoutes } from './routes';
 import { SandboxServer } from './server';
 import type { SandboxStateView } from './state';
 import type { SandboxStats } from './stats';
+import { callCallbacksIdle } from './twilio/calls-lifecycle';
 import { latestCode } from './twilio/verify';
 
 export interface SandboxOptions {
@@ -69,7 +70,7 @@ export interface Sandbox {
 	faults: SandboxFaults;
 	stats(): SandboxStats;
 	state: SandboxStateView;
-	/** Resolves once every queued status callback has been attempted. */
+	/** Resolves once every queued status callback (messages and calls) has been attempted. */
 	callbacksIdle(): Promise<void>;
 	/** The code of the newest pending Verify v2 verification of `to` (E.164 or email), as `GET /__sandbox/verify/codes` gives it. */
 	verifyCode(to: string): string | undefined;
@@ -112,7 +113,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		},
 		stats: () => core.stats.snapshot(),
 		state: core.store,
-		callbacksIdle: () => core.statusCallbacks.idle(),
+		callbacksIdle: async () => {
+			await core.statusCallbacks.idle();
+			await callCallbacksIdle(core);
+		},
 		verifyCode: (to) => latestCode(core.store.verifications.values(), to)?.code,
 		chatModel: { url: core.chatModel.url, apiKey: core.chatModel.apiKey, requests: core.chatModel.requests },
 	};
@@ -134,6 +138,9 @@ export type {
 } from './state';
 export type { Route, RouteContext, RouteResponse } from './router';
 export type { InboundSmsInput, InboundSmsResult } from './twilio/inbound';
+export type { CalleeScript, CalleePress, CalleeAnswer } from './twilio/callee';
+export type { RecipientScript, ScheduledSms } from './twilio/recipient';
+export type { CallRecord, HeardVerb, TwimlExchange } from './twilio/calls-state';
 export type { ChatModelRequest } from './chat-model/log';
 export { countSegments } from './segments';
 export type { SegmentCount, SmsEncoding } from './segments';

@@ -9,11 +9,14 @@ export class Scheduler {
 
 	constructor(private readonly onError: (err: unknown) => void = () => undefined) {}
 
-	after(ms: number, fn: () => void): void {
+	/** Runs `fn` once after `ms`; the returned function cancels it (a no-op once it has run). */
+	after(ms: number, fn: () => void): () => void {
 		// setTimeout fires at once for delays over ~24.8 days; scheduled messages can be 35 days out.
 		if (ms > MAX_TIMEOUT_MS) {
-			this.after(MAX_TIMEOUT_MS, () => this.after(ms - MAX_TIMEOUT_MS, fn));
-			return;
+			let cancel = this.after(MAX_TIMEOUT_MS, () => {
+				cancel = this.after(ms - MAX_TIMEOUT_MS, fn);
+			});
+			return () => cancel();
 		}
 		const timer = setTimeout(() => {
 			this.timers.delete(timer);
@@ -24,6 +27,10 @@ export class Scheduler {
 			}
 		}, Math.max(0, ms));
 		this.timers.add(timer);
+		return () => {
+			clearTimeout(timer);
+			this.timers.delete(timer);
+		};
 	}
 
 	/** Resolves after `ms`; never resolves if the scheduler is cleared first (the socket is gone by then). */

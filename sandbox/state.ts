@@ -14,7 +14,9 @@ import {
 import type { FormParams } from './form';
 import type { EmailRecord, IdempotencyRecord } from './resend/types';
 import type { SmsEncoding } from './segments';
+import type { CalleeScript } from './twilio/callee';
 import type { CallRecord } from './twilio/calls-state';
+import type { RecipientScript, ScheduledSms } from './twilio/recipient';
 import type { VerificationRecord, VerifyServiceRecord } from './twilio/verify-state';
 
 export interface AccountRecord {
@@ -134,7 +136,8 @@ export interface MessageRecord {
 
 export interface WebhookAttempt {
 	id: number;
-	kind: 'message-status' | 'inbound-sms' | 'call-status' | 'call-twiml';
+	/** `call-gather`: a <Gather> action request; `call-redirect`: a <Redirect>; `call-amd`: an AsyncAmd result. */
+	kind: 'message-status' | 'inbound-sms' | 'call-status' | 'call-twiml' | 'call-gather' | 'call-redirect' | 'call-amd';
 	url: string;
 	method: HttpCallbackMethod;
 	params: FormParams;
@@ -211,6 +214,12 @@ export interface SandboxStateView {
 	/** Verify v2 services and verifications (with their codes) by SID. */
 	readonly verifyServices: ReadonlyMap<string, VerifyServiceRecord>;
 	readonly verifications: ReadonlyMap<string, VerificationRecord>;
+	/** Callee scripts by E.164 number (admin `POST /__sandbox/callee`). */
+	readonly callees: ReadonlyMap<string, CalleeScript>;
+	/** Recipient scripts by E.164 number (admin `POST /__sandbox/recipient`). */
+	readonly recipients: ReadonlyMap<string, RecipientScript>;
+	/** Inbound SMS sent later (`afterMs`, or a recipient's reply), by id, with their outcome once sent. */
+	readonly scheduledSms: ReadonlyMap<string, ScheduledSms>;
 	message(sid: string): MessageRecord | undefined;
 	numberByPhone(phoneNumber: string): IncomingNumberRecord | undefined;
 	statusCallbacks(messageSid?: string): WebhookAttempt[];
@@ -233,6 +242,9 @@ export class SandboxStore implements SandboxStateView {
 	readonly emails = new Map<string, EmailRecord>();
 	readonly verifyServices = new Map<string, VerifyServiceRecord>();
 	readonly verifications = new Map<string, VerificationRecord>();
+	readonly callees = new Map<string, CalleeScript>();
+	readonly recipients = new Map<string, RecipientScript>();
+	readonly scheduledSms = new Map<string, ScheduledSms>();
 	/** Resend Idempotency-Keys by endpoint and key. */
 	readonly idempotencyKeys = new Map<string, IdempotencyRecord>();
 	/** Bumped on reset so late async work (callbacks in flight) can tell it belongs to an old run. */
@@ -294,6 +306,9 @@ export class SandboxStore implements SandboxStateView {
 		this.idempotencyKeys.clear();
 		this.verifyServices.clear();
 		this.verifications.clear();
+		this.callees.clear();
+		this.recipients.clear();
+		this.scheduledSms.clear();
 		this.seed();
 	}
 

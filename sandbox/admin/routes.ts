@@ -9,15 +9,69 @@ import { adminEmail } from '../resend/render';
 import { ApiError, Route } from '../router';
 import type { MessageRecord } from '../state';
 import { renderAccount } from '../twilio/accounts';
+import { CalleeScriptError, checkScriptNumber, parseCalleeScript } from '../twilio/callee';
 import { adminCall } from '../twilio/calls';
 import { InboundError, InboundSmsInput, simulateInboundSms } from '../twilio/inbound';
 import { simulateInboundCall, type InboundCallInput } from '../twilio/inbound-call';
 import { renderMessage } from '../twilio/messages';
 import { renderService } from '../twilio/messaging-services';
 import { renderNumber } from '../twilio/numbers';
+import { parseRecipientScript, RecipientScriptError, scheduleInboundSms } from '../twilio/recipient';
 import { adminVerification, renderVerifyService, verifyAdminRoutes } from '../twilio/verify';
 
 const adminError = (status: number, message: string): ApiError => new ApiError(status, { error: message });
+
+/**
+ * Set, list and clear the per-number scripts (`callee`, `recipient`): POST {number, script} answers
+ * the script as it will run (defaults filled in); DELETE one number, or every script of the kind.
+ */
+function scriptRoutes(kind: 'callee' | 'recipient', set: (core: SandboxCore, number: string, script: unknown) => unknown): Route[] {
+	const map = (core: SandboxCore) => (kind === 'callee' ? core.store.callees : core.store.recipients);
+	const base = `/__sandbox/${kind}`;
+	return [
+		{
+			name: `admin.${kind}.set`,
+			method: 'POST',
+			path: base,
+			auth: 'none',
+			handle: (ctx) => {
+				const body = (ctx.json ?? {}) as { number?: unknown; script?: unknown };
+				try {
+					const number = checkScriptNumber(body.number);
+					return { status: 200, body: { number, script: set(ctx.core, number, body.script) } };
+				} catch (err) {
+					if (err instanceof CalleeScriptError || err instanceof RecipientScriptError) throw adminError(400, err.message);
+					throw err;
+				}
+			},
+		},
+		{
+			name: `admin.${kind}.list`,
+			method: 'GET',
+			path: base,
+			auth: 'none',
+			handle: (ctx) => ({ status: 200, body: { scripts: [...map(ctx.core)].map(([number, script]) => ({ number, script })) } }),
+		},
+		{
+			name: `admin.${kind}.clear`,
+			method: 'DELETE',
+			path: base,
+			auth: 'none',
+			handle: (ctx) => {
+				const removed = map(ctx.core).size;
+				map(ctx.core).clear();
+				return { status: 200, body: { removed } };
+			},
+		},
+		{
+			name: `admin.${kind}.delete`,
+			method: 'DELETE',
+			path: `${base}/{number}`,
+			auth: 'none',
+			handle: (ctx) => ({ status: 200, body: { removed: map(ctx.core).delete(ctx.params.number.trim()) ? 1 : 0 } }),
+		},
+	];
+}
 
 /** A message as the API shows it, plus what only the sandbox knows, under `sandbox`. */
 function adminMessage(m: MessageRecord) {
@@ -53,6 +107,9 @@ export function snapshotState(core: SandboxCore, requestLimit: number, baseUrl: 
 		emails: [...s.emails.values()].map(adminEmail),
 		verifyServices: [...s.verifyServices.values()].map((x) => renderVerifyService(x, baseUrl)),
 		verifications: [...s.verifications.values()].map((x) => adminVerification(x, baseUrl)),
+		callees: [...s.callees].map(([number, script]) => ({ number, script })),
+		recipients: [...s.recipients].map(([number, script]) => ({ number, script })),
+		scheduledSms: [...s.scheduledSms.values()],
 		requests: requestLimit >= s.requests.length ? [...s.requests] : s.requests.slice(s.requests.length - requestLimit),
 		requestsTotal: s.requests.length,
 	};
@@ -154,9 +211,12 @@ export const adminRoutes: readonly Route[] = [
 		path: '/__sandbox/inbound/sms',
 		auth: 'none',
 		handle: async (ctx) => {
-			if (typeof ctx.json !== 'object' || ctx.json === null) throw adminError(400, 'expected a JSON body {from, to, body, mediaUrls?}');
+			if (typeof ctx.json !== 'object' || ctx.json === null) throw adminError(400, 'expected a JSON body {from, to, body, mediaUrls?, afterMs?}');
 			try {
-				const result = await simulateInboundSms(ctx.core, ctx.json as InboundSmsInput);
+				const { afterMs, ...input } = ctx.json as InboundSmsInput & { afterMs?: unknown };
+				// Later: accepted now, sent by a timer; its outcome is read from /__sandbox/inbound/sms/scheduled/{id}.
+				if (afterMs !== undefined) return { status: 202, body: scheduleInboundSms(ctx.core, input, afterMs) };
+				const result = await simulateInboundSms(ctx.core, input);
 				// 409: the message arrived but nothing was configured to receive it.
 				return { status: result.url ? 200 : 409, body: result };
 			} catch (err) {
@@ -165,6 +225,32 @@ export const adminRoutes: readonly Route[] = [
 			}
 		},
 	},
+	{
+		name: 'admin.inbound.sms.scheduled.list',
+		method: 'GET',
+		path: '/__sandbox/inbound/sms/scheduled',
+		auth: 'none',
+		handle: (ctx) => ({ status: 200, body: { scheduled: [...ctx.core.store.scheduledSms.values()] } }),
+	},
+	{
+		name: 'admin.inbound.sms.scheduled.get',
+		method: 'GET',
+		path: '/__sandbox/inbound/sms/scheduled/{id}',
+		auth: 'none',
+		handle: (ctx) => {
+			const entry = ctx.core.store.scheduledSms.get(ctx.params.id);
+			if (!entry) throw adminError(404, `no scheduled inbound SMS ${ctx.params.id}`);
+			return { status: 200, body: entry };
+		},
+	},
+	...scriptRoutes('callee', (core, number, script) => {
+		core.store.callees.set(number, parseCalleeScript(script, core.statusStepMs));
+		return core.store.callees.get(number);
+	}),
+	...scriptRoutes('recipient', (core, number, script) => {
+		core.store.recipients.set(number, parseRecipientScript(script));
+		return core.store.recipients.get(number);
+	}),
 	{
 		name: 'admin.inbound.call',
 		method: 'POST',

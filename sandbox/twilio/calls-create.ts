@@ -65,7 +65,7 @@ function callbackParam(form: FormParams, key: string): string | null {
 
 export type ValidatedCall = Omit<
 	CallRecord,
-	'sid' | 'status' | 'direction' | 'answeredBy' | 'twimlError' | 'heard' | 'logicalKey' | 'statusHistory' | 'dateCreated' | 'dateUpdated' | 'startTime' | 'endTime' | 'duration' | 'price'
+	'sid' | 'status' | 'direction' | 'answeredBy' | 'twimlError' | 'heard' | 'script' | 'logicalKey' | 'statusHistory' | 'dateCreated' | 'dateUpdated' | 'startTime' | 'endTime' | 'duration' | 'price'
 > & { outcome: CallOutcome; machine: boolean };
 
 export function validateCallCreate(form: FormParams, account: AccountRecord, store: SandboxStore): ValidatedCall {
@@ -113,6 +113,12 @@ export function validateCallCreate(form: FormParams, account: AccountRecord, sto
 	const sendDigits = first(form, 'SendDigits') ?? null;
 	if (sendDigits !== null && !/^[0-9A-D#*wW]{1,32}$/.test(sendDigits)) throw callErrors.invalidSendDigits();
 	const callerId = first(form, 'CallerId')?.trim() || null;
+	const asyncAmdRaw = first(form, 'AsyncAmd');
+	if (asyncAmdRaw !== undefined && asyncAmdRaw !== 'true' && asyncAmdRaw !== 'false') throw callErrors.invalidParameter('AsyncAmd');
+	const asyncAmdStatusCallback = callbackParam(form, 'AsyncAmdStatusCallback');
+	const asyncAmdStatusCallbackMethod = method(form, 'AsyncAmdStatusCallbackMethod');
+	// Twilio caps a call at 4 hours unless TimeLimit says otherwise (at most 24 hours).
+	const timeLimit = intParam(form, 'TimeLimit', 1, 86_400, () => callErrors.invalidParameter('TimeLimit')) ?? 14_400;
 
 	if (to === MAGIC_CALL_TO.unroutable) throw callErrors.unroutable(to);
 	if (to === MAGIC_CALL_TO.noInternational) throw callErrors.noInternational(to);
@@ -137,6 +143,10 @@ export function validateCallCreate(form: FormParams, account: AccountRecord, sto
 		machineDetectionTimeout,
 		sendDigits,
 		callerId,
+		asyncAmd: asyncAmdRaw === 'true',
+		asyncAmdStatusCallback,
+		asyncAmdStatusCallbackMethod,
+		timeLimit,
 		form,
 		outcome,
 		machine: to === MAGIC_CALL_TO.machine,

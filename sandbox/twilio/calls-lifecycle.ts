@@ -2,7 +2,8 @@
  * Call progress, one step every `statusStepMs`:
  *   queued → ringing → in-progress (TwiML read, answering machine detected) → completed
  * or ringing → busy / no-answer, or queued → failed, for the magic numbers. Each status the caller
- * asked for is POSTed (signed) to StatusCallback, in order.
+ * asked for is POSTed (signed) to StatusCallback, in order. A number with a callee script is
+ * called by calls-run.ts instead, which follows the TwiML as the script's callee meets it.
  */
 import type { SandboxCore } from '../core';
 import { rfc2822 } from '../dates';
@@ -10,6 +11,7 @@ import { FormParams, toFormParams } from '../form';
 import { isDelivered, logDelivery } from '../webhook-log';
 import type { ValidatedCall } from './calls-create';
 import { CALL_DURATION_SECONDS, PRICE_PER_MINUTE, type AnsweredBy, type CallRecord, type CallStatus } from './calls-state';
+import { runScriptedCall } from './calls-run';
 import { readCallTwiml } from './calls-twiml';
 
 const EVENT_OF: Record<CallStatus, string> = {
@@ -87,7 +89,7 @@ export async function callCallbacksIdle(core: SandboxCore): Promise<void> {
 	while (map.size > 0) await Promise.all([...map.values()]);
 }
 
-function setStatus(call: CallRecord, status: CallStatus): void {
+export function setStatus(call: CallRecord, status: CallStatus): void {
 	const now = new Date();
 	call.status = status;
 	call.dateUpdated = now;
@@ -117,6 +119,7 @@ function answeredBy(v: ValidatedCall): AnsweredBy | null {
 export function startCall(core: SandboxCore, call: CallRecord, v: ValidatedCall): void {
 	const generation = core.store.generation;
 	let sequence = 0;
+	if (call.script) return runScriptedCall(core, call, call.script, () => notify(core, call, sequence++));
 	const alive = () => core.store.generation === generation && call.status !== 'canceled';
 	const step = (status: CallStatus, then?: () => void | Promise<void>) => {
 		setStatus(call, status);

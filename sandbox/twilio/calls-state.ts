@@ -5,17 +5,46 @@
 import { FULL_ACCOUNT } from '../fixtures';
 import type { FormParams } from '../form';
 import type { HttpCallbackMethod } from '../state';
+import type { CalleeScript } from './callee';
 
 export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 export type CallOutcome = 'completed' | 'busy' | 'no-answer' | 'failed';
 export type AnsweredBy = 'human' | 'machine_start' | 'machine_end_beep' | 'unknown';
 
-/** What the callee hears, read from the call's TwiML in document order. */
+/**
+ * One request Twilio made while following the call's TwiML (a <Gather> action, a <Redirect>), and
+ * what came back; `error` is the Twilio error that made the callee hear "an application error".
+ */
+export interface TwimlExchange {
+	url: string;
+	method: HttpCallbackMethod;
+	status: number | null;
+	contentType: string | null;
+	body: string;
+	error: string | null;
+}
+
+/**
+ * What the callee hears. Unscripted calls: the call's TwiML read in document order. Calls to a
+ * number with a callee script: what was actually played, in order, across every document the call
+ * went through; `interrupted` marks a prompt cut short by a key press or a hang-up.
+ */
 export type HeardVerb =
-	| { verb: 'Say'; text: string; voice: string | null; language: string | null; loop: number }
-	| { verb: 'Play'; url: string; loop: number }
-	| { verb: 'Pause'; length: number }
-	| { verb: 'Gather'; action: string | null; numDigits: number | null; timeout: number | null; children: HeardVerb[] }
+	| { verb: 'Say'; text: string; voice: string | null; language: string | null; loop: number; interrupted?: boolean; applicationError?: string }
+	| { verb: 'Play'; url: string; loop: number; interrupted?: boolean }
+	| { verb: 'Pause'; length: number; interrupted?: boolean }
+	| {
+			verb: 'Gather';
+			action: string | null;
+			numDigits: number | null;
+			timeout: number | null;
+			children: HeardVerb[];
+			/** Scripted calls only: the keys that counted (null: no input), the finish key, and the action exchange. */
+			digits?: string | null;
+			finishedOnKey?: string;
+			request?: TwimlExchange;
+	  }
+	| { verb: 'Redirect'; url: string; request: TwimlExchange }
 	| { verb: string; attributes: Record<string, string> };
 
 export interface CallRecord {
@@ -42,6 +71,14 @@ export interface CallRecord {
 	machineDetectionTimeout: number | null;
 	sendDigits: string | null;
 	callerId: string | null;
+	/** AsyncAmd=true: the TwiML runs at once and AnsweredBy goes to asyncAmdStatusCallback later. */
+	asyncAmd: boolean;
+	asyncAmdStatusCallback: string | null;
+	asyncAmdStatusCallbackMethod: HttpCallbackMethod;
+	/** Longest the call may last once answered, in seconds (Twilio's default: 4 hours). */
+	timeLimit: number;
+	/** The callee script of `to` when the call was placed (null: the sandbox's plain progression). */
+	script: CalleeScript | null;
 	/** The raw create form, for tests that assert exact parameters. */
 	form: FormParams;
 	logicalKey: string;

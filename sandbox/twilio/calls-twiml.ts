@@ -6,9 +6,9 @@ import type { Element } from '@xmldom/xmldom';
 import type { HeardVerb } from './calls-state';
 import { attribute, childElements, readXml } from './xml';
 
-const int = (v: string | undefined, fallback: number | null): number | null => (v !== undefined && /^\d+$/.test(v) ? Number(v) : fallback);
+export const int = (v: string | undefined, fallback: number | null): number | null => (v !== undefined && /^\d+$/.test(v) ? Number(v) : fallback);
 
-function attributes(element: Element): Record<string, string> {
+export function attributes(element: Element): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (let i = 0; i < element.attributes.length; i++) {
 		const a = element.attributes.item(i)!;
@@ -17,35 +17,37 @@ function attributes(element: Element): Record<string, string> {
 	return out;
 }
 
-function verbs(parent: Element): HeardVerb[] {
-	const out: HeardVerb[] = [];
-	for (const child of childElements(parent)) {
-		const a = (name: string) => attribute(child, name);
-		const text = (child.textContent ?? '').trim();
-		switch (child.tagName) {
-			case 'Say':
-				out.push({ verb: 'Say', text, voice: a('voice') ?? null, language: a('language') ?? null, loop: int(a('loop'), 1)! });
-				break;
-			case 'Play':
-				out.push({ verb: 'Play', url: text, loop: int(a('loop'), 1)! });
-				break;
-			case 'Pause':
-				out.push({ verb: 'Pause', length: int(a('length'), 1)! });
-				break;
-			case 'Gather':
-				out.push({ verb: 'Gather', action: a('action') ?? null, numDigits: int(a('numDigits'), null), timeout: int(a('timeout'), null), children: verbs(child) });
-				break;
-			default:
-				out.push({ verb: child.tagName, attributes: attributes(child) });
-		}
+/** One verb as the callee would hear it (a Gather with what its nested verbs say). */
+export function describeVerb(child: Element): HeardVerb {
+	const a = (name: string) => attribute(child, name);
+	const text = (child.textContent ?? '').trim();
+	switch (child.tagName) {
+		case 'Say':
+			return { verb: 'Say', text, voice: a('voice') ?? null, language: a('language') ?? null, loop: int(a('loop'), 1)! };
+		case 'Play':
+			return { verb: 'Play', url: text, loop: int(a('loop'), 1)! };
+		case 'Pause':
+			return { verb: 'Pause', length: int(a('length'), 1)! };
+		case 'Gather':
+			return { verb: 'Gather', action: a('action') ?? null, numDigits: int(a('numDigits'), null), timeout: int(a('timeout'), null), children: verbs(child) };
+		default:
+			return { verb: child.tagName, attributes: attributes(child) };
 	}
-	return out;
 }
 
-/** Twilio's 12100 "Document parse failure" wording for a broken document. */
-export function readCallTwiml(text: string): { ok: true; heard: HeardVerb[] } | { ok: false; error: string } {
+function verbs(parent: Element): HeardVerb[] {
+	return childElements(parent).map(describeVerb);
+}
+
+/** The verbs of a call TwiML document, or Twilio's 12100 "Document parse failure" wording for a broken one. */
+export function readCallDocument(text: string): { ok: true; verbs: Element[] } | { ok: false; error: string } {
 	const parsed = readXml(text);
 	if (!parsed.ok) return { ok: false, error: `12100 Document parse failure: ${parsed.error}` };
 	if (parsed.root.tagName !== 'Response') return { ok: false, error: `12100 Document parse failure: root element is <${parsed.root.tagName}>, not <Response>` };
-	return { ok: true, heard: verbs(parsed.root) };
+	return { ok: true, verbs: childElements(parsed.root) };
+}
+
+export function readCallTwiml(text: string): { ok: true; heard: HeardVerb[] } | { ok: false; error: string } {
+	const read = readCallDocument(text);
+	return read.ok ? { ok: true, heard: read.verbs.map(describeVerb) } : read;
 }

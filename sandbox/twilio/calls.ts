@@ -72,6 +72,9 @@ export function adminCall(c: CallRecord) {
 			timeout: c.timeout,
 			record: c.record,
 			machineDetection: c.machineDetection,
+			asyncAmd: c.asyncAmd,
+			timeLimit: c.timeLimit,
+			script: c.script,
 			sendDigits: c.sendDigits,
 			statusHistory: c.statusHistory,
 			logicalKey: c.logicalKey,
@@ -107,6 +110,8 @@ export const callRoutes: Route[] = [
 				answeredBy: null,
 				twimlError: null,
 				heard: [],
+				// Taken when the call is placed: a script changed mid-call does not change the callee.
+				script: structuredClone(core.store.callees.get(v.to) ?? null),
 				logicalKey: key,
 				statusHistory: [{ status: 'queued', at: now }],
 				dateCreated: now,

@@ -168,19 +168,27 @@ export const REDELIVERY_GAP_MS = 200;
 
 export const redeliveryPause = () => new Promise<void>((resolve) => setTimeout(resolve, REDELIVERY_GAP_MS));
 
-export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInput): Promise<InboundSmsResult> {
+/** The admin input's addresses and the receiving number; throws InboundError (400, 404) for bad input. */
+export function checkInboundSms(
+	store: SandboxStateView,
+	input: InboundSmsInput,
+): { from: Address; to: Address; number: IncomingNumberRecord; account: AccountRecord } {
 	if (typeof input.from !== 'string' || typeof input.to !== 'string') throw new InboundError(400, '`from` and `to` are required strings');
 	const from = parseAddress(input.from);
 	const to = parseAddress(input.to);
 	if (!from || !to) throw new InboundError(400, '`from` and `to` must be E.164 numbers, optionally with a whatsapp: prefix');
 	if (from.channel !== to.channel) throw new InboundError(400, '`from` and `to` must use the same channel');
+	const number = store.numberByPhone(to.number);
+	const account: AccountRecord | undefined = number && store.accounts.get(number.accountSid);
+	if (!number || !account) throw new InboundError(404, `no incoming phone number ${to.number} in the sandbox`);
+	return { from, to, number, account };
+}
+
+export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInput): Promise<InboundSmsResult> {
+	const { from, to, number, account } = checkInboundSms(core.store, input);
 	const body = typeof input.body === 'string' ? input.body : '';
 	const mediaUrls = Array.isArray(input.mediaUrls) ? input.mediaUrls.filter((u): u is string => typeof u === 'string') : [];
 	const deliveries = deliveryCount(input.deliveries);
-
-	const number = core.store.numberByPhone(to.number);
-	const account: AccountRecord | undefined = number && core.store.accounts.get(number.accountSid);
-	if (!number || !account) throw new InboundError(404, `no incoming phone number ${to.number} in the sandbox`);
 
 	const route = inboundRoute(core.store, number);
 	const now = new Date();

@@ -10,6 +10,7 @@ import type { MessageRecord, MessageStatus, MessagingServiceRecord } from '../st
 import { MAGIC_DELIVERY_FAILURES } from '../fixtures';
 import { DELIVERY_ERRORS } from './errors';
 import type { DeliveryOutcome } from './message-create';
+import { onMessageDelivered } from './recipient';
 
 interface Step {
 	status: MessageStatus;
@@ -77,6 +78,7 @@ export function startDelivery(core: SandboxCore, message: MessageRecord, outcome
 		const step = steps[index++];
 		applyStep(core, message, step);
 		core.statusCallbacks.notify(message);
+		if (step.status === 'delivered') onMessageDelivered(core, message);
 		if (index < steps.length) core.lifecycle.after(core.statusStepMs, next);
 	};
 	core.lifecycle.after(delayMs, next);

@@ -3,6 +3,7 @@
  * in jest's main process). Messages come back in Twilio's JSON shape.
  */
 import { FULL_ACCOUNT } from '../../../sandbox/fixtures';
+import type { CalleeAnswer, InboundSmsResult, TwimlExchange } from '../../../sandbox';
 
 /** A Chat Completions request as n8n's OpenAI client sends it (the parts tests read). */
 export interface ChatRequestBody {
@@ -50,8 +51,56 @@ export interface SandboxCall {
 	to: string;
 	from: string;
 	status: string;
-	sandbox: { heard: Array<{ verb: string; text?: string }>; twiml: string | null };
+	answered_by: string | null;
+	duration: string | null;
+	sandbox: {
+		/** With a callee script: what was played, in order, each <Gather> with its `digits` and action `request`. */
+		heard: SandboxHeard[];
+		twiml: string | null;
+		/** The first Twilio error of the call (11200, 12100, 12300…), which the callee heard as "an application error". */
+		twimlError: string | null;
+		script: CalleeScriptInput | null;
+		statusHistory: Array<{ status: string; at: string }>;
+	};
 	[k: string]: unknown;
+}
+
+/** One verb the callee heard (sandbox HeardVerb as JSON), loosely typed so any verb reads the same way. */
+export interface SandboxHeard {
+	verb: string;
+	text?: string;
+	interrupted?: boolean;
+	/** The Say that stands for Twilio's "application error", with the error that caused it. */
+	applicationError?: string;
+	/** <Gather>: what it played, the keys that counted (null: none), the finish key, and its action request. */
+	children?: SandboxHeard[];
+	digits?: string | null;
+	finishedOnKey?: string;
+	request?: TwimlExchange;
+	[k: string]: unknown;
+}
+
+/** How the phone at a number behaves when called (sandbox/README.md, "Callee scripts"); omitted fields take defaults. */
+export interface CalleeScriptInput {
+	answer?: CalleeAnswer;
+	afterMs?: number | null;
+	/** One entry per <Gather> reached (null: no key), or the same keys at every Gather. */
+	press?: { digits: string; afterMs?: number } | Array<{ digits: string; afterMs?: number } | null> | null;
+	hangUpAfterMs?: number | null;
+	secondMs?: number;
+	greetingMs?: number;
+}
+
+/** An inbound SMS sent later (admin `afterMs` or a recipient's reply), with the outcome once sent. */
+export interface SandboxScheduledSms {
+	id: string;
+	state: 'scheduled' | 'sent' | 'error';
+	source: { kind: 'admin' } | { kind: 'recipient'; inReplyTo: string };
+	input: { from: string; to: string; body?: string };
+	dueAt: string;
+	sentAt: string | null;
+	result: InboundSmsResult | null;
+	error: { status: number; message: string } | null;
 }
 
 /** A phone number as Twilio renders it, with its webhook settings. */
@@ -162,5 +211,63 @@ export class SandboxClient {
 
 	async inboundSms(input: { from: string; to: string; body: string }): Promise<{ status: number; data: InboundSmsAnswer }> {
 		return this.post<InboundSmsAnswer>('/__sandbox/inbound/sms', input);
+	}
+
+	/** Scripts the phone at `number` for the calls placed to it from now on; answers the script with its defaults. */
+	async callee(number: string, script: CalleeScriptInput): Promise<CalleeScriptInput> {
+		return (await this.ok<{ script: CalleeScriptInput }>('POST', '/__sandbox/callee', { number, script })).script;
+	}
+
+	/** Forgets the script of `number`, or every callee script. */
+	async clearCallee(number?: string): Promise<void> {
+		await this.ok('DELETE', number ? `/__sandbox/callee/${encodeURIComponent(number)}` : '/__sandbox/callee');
+	}
+
+	/** The phone at `number` texts `reply` back to whoever's message reaches it, `afterMs` after delivery (`times`: how often, default 1). */
+	async recipient(number: string, script: { reply: string; afterMs?: number; times?: number; mediaUrls?: string[] }): Promise<void> {
+		await this.ok('POST', '/__sandbox/recipient', { number, script });
+	}
+
+	/** An inbound SMS from `from` to the sandbox number `to`, sent `afterMs` from now; poll its outcome with scheduledSms(). */
+	async replySms(input: { from: string; to: string; body: string; afterMs: number; mediaUrls?: string[] }): Promise<SandboxScheduledSms> {
+		return this.ok<SandboxScheduledSms>('POST', '/__sandbox/inbound/sms', input);
+	}
+
+	async scheduledSms(id?: string): Promise<SandboxScheduledSms[]> {
+		if (id) return [await this.ok<SandboxScheduledSms>('GET', `/__sandbox/inbound/sms/scheduled/${encodeURIComponent(id)}`)];
+		return (await this.ok<{ scheduled: SandboxScheduledSms[] }>('GET', '/__sandbox/inbound/sms/scheduled')).scheduled;
+	}
+
+	/** Polls until the scheduled SMS has been sent (or refused), then returns it. */
+	async waitForScheduledSms(id: string, timeoutMs = 15_000): Promise<SandboxScheduledSms> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const [entry] = await this.scheduledSms(id);
+			if (entry.state !== 'scheduled') return entry;
+			if (Date.now() > deadline) throw new Error(`sandbox: scheduled SMS ${id} still not sent after ${timeoutMs} ms (due ${entry.dueAt})`);
+			await sleep(100);
+		}
+	}
+
+	async calls(filter: (c: SandboxCall) => boolean = () => true): Promise<SandboxCall[]> {
+		return (await this.state()).calls.filter(filter);
+	}
+
+	/** Polls until the call has ended (completed, busy, no-answer, failed, canceled), then returns it. */
+	async waitForCallEnd(sid: string, timeoutMs = 30_000): Promise<SandboxCall> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const [call] = await this.calls((c) => c.sid === sid);
+			if (call && ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(call.status)) return call;
+			if (Date.now() > deadline) throw new Error(`sandbox: call ${sid} has not ended after ${timeoutMs} ms (status ${call?.status ?? 'unknown'})`);
+			await sleep(100);
+		}
+	}
+
+	/** An admin call that must succeed: its JSON answer, or an error with what the sandbox said. */
+	private async ok<T>(method: string, path: string, body?: unknown): Promise<T> {
+		const { status, data } = await this.call<T>(method, path, body);
+		if (status >= 300) throw new Error(`sandbox ${method} ${path}: ${status} ${JSON.stringify(data)}`);
+		return data;
 	}
 }
