@@ -18,7 +18,9 @@ describe('n8n knows the package', () => {
 		const sendSms = nodes.find((n) => n.name === 'n8n-nodes-comms.sendSms');
 		expect(sendSms).toMatchObject({ displayName: 'Send SMS', usableAsTool: true, credentials: [expect.objectContaining({ name: 'twilioCommsApi' })] });
 		// n8n derives a tool variant of each usableAsTool node when community tool usage is allowed.
-		const tools = nodes.filter((n) => n.name.startsWith(`${n8n.ctx.pkg.name}.`) && n.usableAsTool).map((n) => `${n.name}Tool`);
+		// Only the package's own types: n8n also derives a human-in-the-loop tool (voiceMessageHitlTool) from
+		// a node with a sendAndWait operation, and that derived type is itself marked usableAsTool.
+		const tools = nodes.filter((n) => n8n.ctx.pkg.nodeTypes.includes(n.name) && n.usableAsTool).map((n) => `${n.name}Tool`);
 		expect(tools.length).toBeGreaterThan(0);
 		for (const tool of tools) expect(names).toContain(tool);
 
