@@ -68,6 +68,11 @@ export interface Stack {
 	workflows: Record<string, SavedWorkflow & { file: string }>;
 	/** Seconds per step, for the docs' timings. */
 	timings: Record<string, number>;
+	/**
+	 * Stops n8n and starts it again on the same folder, port and environment, as an operator's restart:
+	 * what is in its database (waiting executions, active workflows) must come back. `n8n` is the new process afterwards.
+	 */
+	restartN8n(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -207,14 +212,29 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 		cleanups.push(() => sandbox.close());
 		log(`sandbox listening on ${sandbox.url}`);
 
-		const n8n = await time('n8nStart', () => startN8n({ runtime, userFolder, port: opts.n8nPort, log, env: opts.env, removeUserFolder: false }));
+		let n8n = await time('n8nStart', () => startN8n({ runtime, userFolder, port: opts.n8nPort, log, env: opts.env, removeUserFolder: false }));
 		cleanups.push(async () => {
 			await n8n.stop();
 			if (!keepFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 		});
 
 		const setup = await time('setup', () => setUpInstance({ n8n, pkg, sandboxUrl: sandbox.url, chatModel: sandbox.chatModel, owner: opts.owner, examples: opts.examples, log }));
-		return { sandbox, n8n, pkg, ...setup, timings, stop: stopAll };
+		const stack: Stack = {
+			sandbox,
+			n8n,
+			pkg,
+			...setup,
+			timings,
+			restartN8n: async () => {
+				const port = n8n.port;
+				await n8n.stop();
+				// The same port: URLs handed out before (resume URLs, webhooks at Twilio) must keep working.
+				n8n = await startN8n({ runtime, userFolder, port, log, env: opts.env, removeUserFolder: false });
+				stack.n8n = n8n;
+			},
+			stop: stopAll,
+		};
+		return stack;
 	} catch (e) {
 		// The error quotes logs inside the folder (n8n.log, install-package.log): keep them to read.
 		keepFolder = opts.keepUserFolder ?? true;

@@ -3,11 +3,10 @@
  * per-number script: answer, press a key, stay silent, not answer) and calls back the execution's
  * resume URL as Twilio does, signed. The execution waits in n8n's database in between.
  */
-import { parse } from 'flatted';
 import { randomUUID } from 'node:crypto';
-import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { FULL_ACCOUNT } from '../../sandbox/fixtures';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { ackOutcome, callAndWaitWorkflow, latestExecution } from '../support/n8n/callAndWait';
 import type { SandboxCall } from '../support/n8n/sandboxClient';
 import { useN8n } from './harness';
 
@@ -21,79 +20,17 @@ const AWAY = '+15555550163';
 const SLOW = '+15555550164';
 const WRONG = '+15555550165';
 
-interface Outcome {
-	acknowledged?: boolean;
-	digit?: string | null;
-	reason?: string | null;
-	callStatus?: string;
-	callSid?: string;
-	to?: string;
-}
-
-function workflow(path: string, to: string): WorkflowJson {
-	return {
-		name: `e2e: call and wait ${path}`,
-		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				// The execution waits for minutes: the caller gets its answer at once.
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-			},
-			{
-				name: 'Call',
-				type: 'n8n-nodes-comms.voiceMessage',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: {
-					operation: 'sendAndWait',
-					to,
-					message: `=Alert {{ $json.body.tag }}: the API is down.`,
-					acknowledgeKeys: '1',
-					acknowledgePrompt: 'Press 1 to acknowledge.',
-					acknowledgeAttempts: 2,
-					acknowledgeTimeout: 3,
-					waitTimeout: 10,
-					options: {},
-				},
-				credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
-			},
-			{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} },
-		],
-		connections: { Request: { main: [[{ node: 'Call', type: 'main', index: 0 }]] }, Call: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
-}
-
 async function start(to: string): Promise<{ workflowId: string; tag: string }> {
 	const path = `call-wait-${randomUUID().slice(0, 8)}`;
-	const wf = await n8n.importWorkflow(workflow(path, to), { activate: true });
+	const wf = await n8n.importWorkflow(callAndWaitWorkflow(path, to), { activate: true });
 	const tag = n8n.tag('alert');
 	const res = await n8n.webhook(path, { tag });
 	expect(res.status).toBe(200);
 	return { workflowId: wf.id, tag };
 }
 
-async function execution(workflowId: string, until: (status: string) => boolean, timeoutMs = 30_000): Promise<{ id: string; status: string }> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const [latest] = await n8n.executions(workflowId);
-		if (latest && until(latest.status)) return latest;
-		if (Date.now() > deadline) throw new Error(`execution of ${workflowId} did not reach the expected status: ${JSON.stringify(latest ?? null)}`);
-		await sleep(150);
-	}
-}
-
-/** The Call node's output, as the editor shows it. */
-async function outcome(executionId: string): Promise<Outcome[]> {
-	const { data } = await n8n.rest.get<{ data: string }>(`/rest/executions/${executionId}`);
-	const run = parse(data.data) as { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Outcome }>> } }>> } };
-	const runs = run.resultData.runData.Call ?? [];
-	return (runs.at(-1)?.data?.main[0] ?? []).map((i) => i.json);
-}
+const execution = (workflowId: string, until: (status: string) => boolean) => latestExecution(n8n, workflowId, until);
+const outcome = (executionId: string) => ackOutcome(n8n, executionId);
 
 async function callsTo(number: string): Promise<SandboxCall[]> {
 	return (await n8n.sandbox.state()).calls.filter((c) => c.to === number);

@@ -1,0 +1,77 @@
+/**
+ * What the Call and Wait tests share: a workflow Request (Webhook) → Voice Message "Call and Wait for
+ * Acknowledgement" → Done, and how a test reads the waiting or resumed execution back from n8n.
+ */
+import { parse } from 'flatted';
+import type { WorkflowJson } from '../../../scripts/n8n/instance';
+import type { N8nE2e } from '../../e2e/harness';
+
+export interface AckOutcome {
+	acknowledged?: boolean;
+	digit?: string | null;
+	reason?: string | null;
+	callStatus?: string;
+	callSid?: string;
+	to?: string;
+	answeredBy?: string | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function callAndWaitWorkflow(path: string, to: string, overrides: Record<string, unknown> = {}): WorkflowJson {
+	return {
+		name: `call and wait ${path}`,
+		nodes: [
+			{
+				name: 'Request',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: path,
+				// The execution waits for minutes: the caller gets its answer at once.
+				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+			},
+			{
+				name: 'Call',
+				type: 'n8n-nodes-comms.voiceMessage',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: {
+					operation: 'sendAndWait',
+					to,
+					message: `=Alert {{ $json.body.tag }}: the API is down.`,
+					acknowledgeKeys: '1',
+					acknowledgePrompt: 'Press 1 to acknowledge.',
+					acknowledgeAttempts: 2,
+					acknowledgeTimeout: 3,
+					waitTimeout: 10,
+					options: {},
+					...overrides,
+				},
+				credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
+			},
+			{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} },
+		],
+		connections: { Request: { main: [[{ node: 'Call', type: 'main', index: 0 }]] }, Call: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Polls a workflow's newest execution until `until` holds for its status. */
+export async function latestExecution(n8n: Pick<N8nE2e, 'executions'>, workflowId: string, until: (status: string) => boolean, timeoutMs = 30_000): Promise<{ id: string; status: string }> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const [latest] = await n8n.executions(workflowId).catch(() => []);
+		if (latest && until(latest.status)) return latest;
+		if (Date.now() > deadline) throw new Error(`execution of ${workflowId} did not reach the expected status: ${JSON.stringify(latest ?? null)}`);
+		await sleep(150);
+	}
+}
+
+/** The Call node's output, as the editor shows it. */
+export async function ackOutcome(n8n: Pick<N8nE2e, 'rest'>, executionId: string): Promise<AckOutcome[]> {
+	const { data } = await n8n.rest.get<{ data: string }>(`/rest/executions/${executionId}`);
+	const run = parse(data.data) as { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: AckOutcome }>> } }>> } };
+	const runs = run.resultData.runData.Call ?? [];
+	return (runs.at(-1)?.data?.main[0] ?? []).map((i) => i.json);
+}
