@@ -14,6 +14,7 @@ import type { N8nServer } from '../../scripts/n8n/server';
 import { REPO_ROOT } from '../../scripts/n8n/paths';
 import { SandboxClient } from '../support/n8n/sandboxClient';
 import { deliver, inboundSms, slowTriggerWorkflow } from '../support/n8n/twilioDelivery';
+import { ackOutcome, callAndWaitWorkflow, latestExecution } from '../support/n8n/callAndWait';
 import { bodyOf, bulkSmsWorkflow, type BulkRow } from './bulkSmsWorkflow';
 
 const INBOUND_EXAMPLE = path.join(REPO_ROOT, 'examples', 'inbound-sms-reply.json');
@@ -282,5 +283,33 @@ describe('queue mode: a retried delivery lands on the other webhook process', ()
 		const retry = await deliver({ url, postTo: otherProcess, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
 		expect(retry).toMatchObject({ timedOut: false, status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
 		expect((await executionsWhenSettled(wf.id)).map((e) => e.status)).toEqual(['success']);
+	});
+});
+
+describe('queue mode: Call and Wait for Acknowledgement waits and resumes on workers', () => {
+	it('a worker places the call and parks the execution; the key press comes in through a webhook process and a worker resumes it', async () => {
+		const callee = '+15555550167';
+		await sandbox.callee(callee, { answer: 'human', afterMs: 100, press: { digits: '1', afterMs: 1500 }, secondMs: 100 });
+		const webhookPath = `call-wait-${randomUUID().slice(0, 8)}`;
+		const json = callAndWaitWorkflow(webhookPath, callee, { acknowledgeTimeout: 10 });
+		json.nodes = json.nodes.map((n) => ({ id: randomUUID(), ...n }));
+		const wf = await activateWorkflow(stack.rest, await createWorkflow(stack.rest, bindCredentials(json, [stack.credentials.twilio])));
+		const res = await fetch(`${stack.webhook.url}/webhook/${webhookPath}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ tag: `queue-wait-${randomUUID().slice(0, 8)}` }),
+		});
+		expect(res.status).toBe(200);
+		const reader = { executions: (id: string) => listExecutions(stack.rest, id), rest: stack.rest };
+		const waiting = await latestExecution(reader, wf.id, (s) => s === 'waiting');
+		const done = await latestExecution(reader, wf.id, (s) => s !== 'waiting' && s !== 'running' && s !== 'new', 60_000);
+		expect(done).toMatchObject({ id: waiting.id, status: 'success' });
+		expect(await ackOutcome(reader, done.id)).toEqual([expect.objectContaining({ acknowledged: true, digit: '1', to: callee })]);
+		const who = whoHandled(done.id);
+		// Started by a webhook process, and resumed through one: both runs on workers, none on the main.
+		expect(who.ranOn.length).toBeGreaterThanOrEqual(1);
+		expect(who.mainRan).toBe(false);
+		const workerRuns = stack.workers.map((w) => logOf(w).split(`Worker started execution ${done.id} (job `).length - 1).reduce((a, b) => a + b, 0);
+		expect(workerRuns).toBe(2);
 	});
 });
