@@ -94,6 +94,19 @@ describe('the n8n editor with n8n-nodes-comms', () => {
 		}
 	});
 
+	it('Voice Message, Call and Wait for Acknowledgement: the operation picked from the panel shows its own fields', async () => {
+		await newWorkflow(editor.page, editor.baseUrl);
+		await addNodeFromPanel(editor.page, { ...panelNode('voiceMessage'), actions: ['Call and wait for a key press'] });
+		// A label's first line is its text; a Fixed / Expression switch follows it.
+		const labels = (await readNodeForm(editor.page)).parameters.map((p) => p.split('\n')[0].trim());
+		expect(labels).toEqual(expect.arrayContaining(['Acknowledge Keys', 'Prompt', 'Attempts', 'Seconds to Press a Key', 'Wait Timeout (Minutes)']));
+		// The plain call's fields are not offered: Call and Wait plays the message inside its prompts.
+		expect(labels).not.toContain('Loop');
+		await editor.screenshot('voice-call-and-wait');
+		expect(editor.takeErrors()).toEqual([]);
+		await closeNodeForm(editor.page);
+	});
+
 	it("lists the account's numbers in Send SMS's From, fetched from the sandbox", async () => {
 		await newWorkflow(editor.page, editor.baseUrl);
 		await addNodeFromPanel(editor.page, panelNode('sendSms'));
