@@ -4,7 +4,12 @@
  */
 import { parse } from 'flatted';
 import type { WorkflowJson } from '../../../scripts/n8n/instance';
-import type { N8nE2e } from '../../e2e/harness';
+import type { N8nRest } from '../../../scripts/n8n/rest';
+
+/** What the readers need of a test harness (useN8n, useOwnN8n, or the queue stack's REST client). */
+interface Executions {
+	executions(workflowId: string): Promise<Array<{ id: string; status: string }>>;
+}
 
 export interface AckOutcome {
 	acknowledged?: boolean;
@@ -58,7 +63,7 @@ export function callAndWaitWorkflow(path: string, to: string, overrides: Record<
 }
 
 /** Polls a workflow's newest execution until `until` holds for its status. */
-export async function latestExecution(n8n: Pick<N8nE2e, 'executions'>, workflowId: string, until: (status: string) => boolean, timeoutMs = 30_000): Promise<{ id: string; status: string }> {
+export async function latestExecution(n8n: Executions, workflowId: string, until: (status: string) => boolean, timeoutMs = 30_000): Promise<{ id: string; status: string }> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const [latest] = await n8n.executions(workflowId).catch(() => []);
@@ -69,7 +74,7 @@ export async function latestExecution(n8n: Pick<N8nE2e, 'executions'>, workflowI
 }
 
 /** The Call node's output, as the editor shows it. */
-export async function ackOutcome(n8n: Pick<N8nE2e, 'rest'>, executionId: string): Promise<AckOutcome[]> {
+export async function ackOutcome(n8n: { rest: N8nRest }, executionId: string): Promise<AckOutcome[]> {
 	const { data } = await n8n.rest.get<{ data: string }>(`/rest/executions/${executionId}`);
 	const run = parse(data.data) as { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: AckOutcome }>> } }>> } };
 	const runs = run.resultData.runData.Call ?? [];
