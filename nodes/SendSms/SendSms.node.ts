@@ -1,10 +1,22 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
 import { executeTwilioItems } from '../shared/twilio/node';
 import { searchMessagingServices, searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { sendSmsProperties } from './description';
+import { approvalWebhook, SEND_AND_WAIT, sendAndWaitForApproval } from './approval';
 import { sendSms } from './send';
 
+// The webhooks are Send and Wait's per-execution resume links, which n8n creates per execution: there
+// is nothing to register with Twilio on activation, as with n8n's own send-and-wait nodes.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class SendSms implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Send SMS',
@@ -22,6 +34,11 @@ export class SendSms implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'twilioCommsApi', required: true, testedBy: 'twilioApiTest' }],
+		// Send and Wait: opening a link (GET) shows the answer page, its button (POST) records the answer.
+		webhooks: [
+			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+		],
 		properties: sendSmsProperties,
 	};
 
@@ -31,6 +48,11 @@ export class SendSms implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getNodeParameter('operation', 0, 'send') === SEND_AND_WAIT) return sendAndWaitForApproval(this);
 		return executeTwilioItems(this, 'Send SMS', sendSms);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return approvalWebhook(this);
 	}
 }

@@ -2,8 +2,28 @@ import type { INodeProperties } from 'n8n-workflow';
 import { runnerOptionFields } from '../shared/runner/options';
 import { onceOptionFields } from '../shared/twilio/once';
 import { fromNumberField, messagingServiceField, toNumberField } from '../shared/twilio/fields';
+import { SEND_AND_WAIT } from './approval';
+
+const onlySend = { show: { operation: ['send'] } };
+const onlyWait = { show: { operation: [SEND_AND_WAIT] } };
 
 export const sendSmsProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		default: 'send',
+		options: [
+			{ name: 'Send', value: 'send', action: 'Send a message', description: 'Send and go on at once with the message SID' },
+			{
+				name: 'Send and Wait for Response',
+				value: SEND_AND_WAIT,
+				action: 'Send a message and wait for approval',
+				description: 'Send the message with Approve and Decline links, and wait until the recipient uses one',
+			},
+		],
+	},
 	{
 		displayName: 'Channel',
 		name: 'channel',
@@ -38,11 +58,48 @@ export const sendSmsProperties: INodeProperties[] = [
 			'Up to 1,600 characters. Long texts are split into segments of 153 characters (67 if any character is outside GSM-7, such as emoji), and each segment is billed.',
 	},
 	{
+		displayName: 'Response Type',
+		name: 'approvalType',
+		type: 'options',
+		default: 'double',
+		displayOptions: onlyWait,
+		options: [
+			{ name: 'Approve and Decline', value: 'double', description: 'Two links: one approves, one declines' },
+			{ name: 'Approve Only', value: 'single', description: 'One link, for "confirm that you saw this"' },
+		],
+		description: "The links go at the end of the message, one per line. Each is signed by n8n for this execution and this answer; opening one shows a page whose button records the answer (a link preview does not).",
+	},
+	{
+		displayName: 'Approve Label',
+		name: 'approveLabel',
+		type: 'string',
+		default: 'Approve',
+		displayOptions: onlyWait,
+	},
+	{
+		displayName: 'Decline Label',
+		name: 'declineLabel',
+		type: 'string',
+		default: 'Decline',
+		displayOptions: { show: { operation: [SEND_AND_WAIT], approvalType: ['double'] } },
+	},
+	{
+		displayName: 'Wait Timeout (Minutes)',
+		name: 'waitTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 43200 },
+		default: 60,
+		displayOptions: onlyWait,
+		description:
+			'How long to wait for an answer (up to 30 days). Without one by then, the workflow goes on with the input item unchanged, as with n8n\'s own send-and-wait nodes: there is no "approved" field.',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
+		displayOptions: onlySend,
 		options: [
 			{
 				displayName: 'Content SID',

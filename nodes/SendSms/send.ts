@@ -3,6 +3,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { analyzeSms, parseInput, sendSmsSchema } from '../shared/validation';
+import type { TwilioCredentials } from '../shared/twilio/client';
 import type { TwilioRun } from '../shared/twilio/node';
 import { readOnceSettings } from '../shared/twilio/once';
 import { messageOutput } from '../shared/twilio/output';
@@ -37,10 +38,10 @@ function blankToUndefined(value: unknown): string | undefined {
 	return s === '' ? undefined : s;
 }
 
-export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioRun, i: number): Promise<IDataObject> {
+/** The message of item `i` as Twilio's create takes it, validated; `body` replaces the Message field (Send and Wait adds its links). */
+export function readSmsRequest(ctx: IExecuteFunctions, creds: TwilioCredentials, i: number, body?: string) {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const sender = ctx.getNodeParameter('sender', i, 'number') as string;
-	const creds = twilio.credentials;
 
 	let from: string | undefined;
 	let messagingServiceSid: string | undefined;
@@ -53,14 +54,14 @@ export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioRun, i: numb
 	}
 
 	const contentVariables = options.contentVariables;
-	const params = parseInput(
+	return parseInput(
 		sendSmsSchema,
 		{
 			channel: ctx.getNodeParameter('channel', i, 'sms'),
 			to: ctx.getNodeParameter('to', i, ''),
 			from,
 			messagingServiceSid,
-			body: ctx.getNodeParameter('body', i, ''),
+			body: body ?? ctx.getNodeParameter('body', i, ''),
 			mediaUrls: splitList(options.mediaUrls),
 			statusCallback: blankToUndefined(options.statusCallback),
 			validityPeriod: options.validityPeriod === undefined || options.validityPeriod === '' ? undefined : options.validityPeriod,
@@ -73,6 +74,11 @@ export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioRun, i: numb
 		},
 		{ node: ctx.getNode(), itemIndex: i, labels: LABELS },
 	);
+}
+
+export async function sendSms(ctx: IExecuteFunctions, twilio: TwilioRun, i: number): Promise<IDataObject> {
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const params = readSmsRequest(ctx, twilio.credentials, i);
 
 	const { resource: message, marks } = await twilio.sends.create(
 		{
