@@ -107,6 +107,16 @@ describe('the n8n editor with n8n-nodes-comms', () => {
 		await closeNodeForm(editor.page);
 	});
 
+	it('Send SMS, Send and Wait for Response: the operation picked from the panel shows its own fields', async () => {
+		await newWorkflow(editor.page, editor.baseUrl);
+		await addNodeFromPanel(editor.page, { ...panelNode('sendSms'), actions: ['Send a message and wait for approval'] });
+		const labels = (await readNodeForm(editor.page)).parameters.map((p) => p.split('\n')[0].trim());
+		expect(labels).toEqual(expect.arrayContaining(['Response Type', 'Approve Label', 'Decline Label', 'Wait Timeout (Minutes)']));
+		await editor.screenshot('sms-send-and-wait');
+		expect(editor.takeErrors()).toEqual([]);
+		await closeNodeForm(editor.page);
+	});
+
 	it("lists the account's numbers in Send SMS's From, fetched from the sandbox", async () => {
 		await newWorkflow(editor.page, editor.baseUrl);
 		await addNodeFromPanel(editor.page, panelNode('sendSms'));
