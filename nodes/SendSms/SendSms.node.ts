@@ -12,6 +12,7 @@ import { executeTwilioItems } from '../shared/twilio/node';
 import { searchMessagingServices, searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { sendSmsProperties } from './description';
 import { approvalWebhook, SEND_AND_WAIT, sendAndWaitForApproval } from './approval';
+import { replyWebhook, sendAndWaitForReply } from './reply';
 import { sendSms } from './send';
 
 // The webhooks are Send and Wait's per-execution resume links, which n8n creates per execution: there
@@ -48,11 +49,13 @@ export class SendSms implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		if (this.getNodeParameter('operation', 0, 'send') === SEND_AND_WAIT) return sendAndWaitForApproval(this);
+		if (this.getNodeParameter('operation', 0, 'send') === SEND_AND_WAIT) {
+			return this.getNodeParameter('responseType', 0, 'approval') === 'reply' ? sendAndWaitForReply(this) : sendAndWaitForApproval(this);
+		}
 		return executeTwilioItems(this, 'Send SMS', sendSms);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return approvalWebhook(this);
+		return this.getNodeParameter('responseType', 'approval') === 'reply' ? replyWebhook(this) : approvalWebhook(this);
 	}
 }

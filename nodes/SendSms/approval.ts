@@ -16,11 +16,11 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { runsAsTool } from '../shared/runner/tool';
 import { loadTwilio } from '../shared/twilio/context';
 import { toNodeError } from '../shared/twilio/errors';
 import { messageOutput } from '../shared/twilio/output';
 import { readSmsRequest } from './send';
+import { readWaitMinutes, refuseAsTool } from './wait';
 
 export const SEND_AND_WAIT = SEND_AND_WAIT_OPERATION;
 
@@ -41,23 +41,14 @@ export function approvalText(message: string, labels: { approve: string; decline
 export async function sendAndWaitForApproval(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	// One execution waits once, so it sends for its first item, as n8n's own send-and-wait operations do.
 	const i = 0;
-	if (runsAsTool(ctx.getNode())) {
-		throw new NodeOperationError(ctx.getNode(), 'Send and Wait for Response cannot run as an AI Agent tool: an agent cannot wait for a person to answer', {
-			description: 'Use the Send operation as a tool, or place Send and Wait in the workflow after the agent',
-		});
-	}
+	refuseAsTool(ctx);
 	const twilio = await loadTwilio(ctx);
 	const type = ctx.getNodeParameter('approvalType', i, 'double') as ApprovalType;
 	const labels = {
 		approve: String(ctx.getNodeParameter('approveLabel', i, 'Approve')).trim() || 'Approve',
 		decline: String(ctx.getNodeParameter('declineLabel', i, 'Decline')).trim() || 'Decline',
 	};
-	const waitMinutes = Number(ctx.getNodeParameter('waitTimeout', i, 60));
-	if (!Number.isFinite(waitMinutes) || waitMinutes < 1 || waitMinutes > 43200) {
-		throw new NodeOperationError(ctx.getNode(), `Invalid Wait Timeout (Minutes) "${String(ctx.getNodeParameter('waitTimeout', i, 60))}" in item ${i}: must be 1 to 43200 (30 days)`, {
-			itemIndex: i,
-		});
-	}
+	const waitMinutes = readWaitMinutes(ctx, i);
 	const links: ApprovalLinks = {
 		approve: ctx.getSignedResumeUrl({ approved: 'true' }),
 		decline: type === 'double' ? ctx.getSignedResumeUrl({ approved: 'false' }) : undefined,

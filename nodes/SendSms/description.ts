@@ -19,8 +19,8 @@ export const sendSmsProperties: INodeProperties[] = [
 			{
 				name: 'Send and Wait for Response',
 				value: SEND_AND_WAIT,
-				action: 'Send a message and wait for approval',
-				description: 'Send the message with Approve and Decline links, and wait until the recipient uses one',
+				action: 'Send a message and wait for a response',
+				description: 'Send the message and wait for the answer: an Approve or Decline link, or a reply SMS',
 			},
 		],
 	},
@@ -59,10 +59,34 @@ export const sendSmsProperties: INodeProperties[] = [
 	},
 	{
 		displayName: 'Response Type',
+		name: 'responseType',
+		type: 'options',
+		default: 'approval',
+		displayOptions: onlyWait,
+		options: [
+			{ name: 'Approval by Link', value: 'approval', description: 'Approve (and Decline) links at the end of the message' },
+			{
+				name: 'Reply SMS',
+				value: 'reply',
+				description: "The recipient's next SMS to this number. Needs an active Twilio Comms Trigger on the number, which routes each reply to the execution waiting for it.",
+			},
+		],
+	},
+	{
+		displayName: 'Choices',
+		name: 'choices',
+		type: 'string',
+		default: '',
+		placeholder: 'YES, NO',
+		displayOptions: { show: { operation: [SEND_AND_WAIT], responseType: ['reply'] } },
+		description: 'Optional, comma-separated. A reply equal to one of them (ignoring case and spaces) is output as "choice"; any reply is output as "reply". Say them in the message.',
+	},
+	{
+		displayName: 'Links',
 		name: 'approvalType',
 		type: 'options',
 		default: 'double',
-		displayOptions: onlyWait,
+		displayOptions: { show: { operation: [SEND_AND_WAIT], responseType: ['approval'] } },
 		options: [
 			{ name: 'Approve and Decline', value: 'double', description: 'Two links: one approves, one declines' },
 			{ name: 'Approve Only', value: 'single', description: 'One link, for "confirm that you saw this"' },
@@ -74,14 +98,14 @@ export const sendSmsProperties: INodeProperties[] = [
 		name: 'approveLabel',
 		type: 'string',
 		default: 'Approve',
-		displayOptions: onlyWait,
+		displayOptions: { show: { operation: [SEND_AND_WAIT], responseType: ['approval'] } },
 	},
 	{
 		displayName: 'Decline Label',
 		name: 'declineLabel',
 		type: 'string',
 		default: 'Decline',
-		displayOptions: { show: { operation: [SEND_AND_WAIT], approvalType: ['double'] } },
+		displayOptions: { show: { operation: [SEND_AND_WAIT], responseType: ['approval'], approvalType: ['double'] } },
 	},
 	{
 		displayName: 'Wait Timeout (Minutes)',

@@ -7,8 +7,10 @@ import { emptyTwiml, messagingReplyTwiml, voiceReplyTwiml } from '../shared/twil
 import { describeCodePoint, findNonXmlChar } from '../shared/validation/xml';
 import { markChanged, seenBefore } from './dedupe';
 import { workflowReplyMode } from './description';
-import { classify, dedupeKey, EVENT_LABELS, toOutput, type TriggerEvent } from './events';
-import { header, REJECTION_TEXT, verifyWebhookCall, type RequestLike } from '../shared/twilio/webhookRequest';
+import { classify, dedupeKey, EVENT_LABELS, param, toOutput, type TriggerEvent } from './events';
+import { forwardReply, readRegistration, rememberWait, takeWait } from '../shared/twilio/replyRouting';
+import type { FormParams } from '../shared/twilio/signature';
+import { authTokenOf, header, REJECTION_TEXT, verifyWebhookCall, type RequestLike, type TwilioParams } from '../shared/twilio/webhookRequest';
 
 export interface TriggerOptions {
 	ignoreRetries?: boolean;
@@ -118,8 +120,16 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	}
 
 	const params = verdict.params;
+	// A Send and Wait node registering the reply it waits for (see nodes/shared/twilio/replyRouting.ts).
+	const registration = readRegistration(params);
+	if (registration) {
+		rememberWait(ctx.getWorkflowStaticData('node') as IDataObject, registration);
+		send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ registered: true }));
+		return { noWebhookResponse: true };
+	}
 	const events = ctx.getNodeParameter('events', []) as TriggerEvent[];
 	const event = classify(params);
+	if (event === 'incomingSms' && (await routeReply(ctx, res, params, header(req.headers, 'i-twilio-idempotency-token')))) return { noWebhookResponse: true };
 	if (!event || !events.includes(event)) {
 		// Genuine, but not something this trigger listens to: acknowledge so Twilio does not retry or log an error.
 		ctx.logger.debug(`Twilio Trigger "${node.name}" ignored a ${event ? EVENT_LABELS[event] : 'request of unknown kind'}`);
@@ -160,6 +170,27 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	// answers itself. n8n then saves the memory just after this answer, before the execution starts.
 	send(res, 200, 'text/xml; charset=utf-8', answer.twiml);
 	return { workflowData, noWebhookResponse: true };
+}
+
+/**
+ * An SMS from a recipient that an execution is waiting on goes to that execution, not to this
+ * trigger's workflow. If the execution no longer waits (answered, timed out, deleted), the SMS is
+ * handled as any other. n8n saves the registry (static data) when this request is answered.
+ */
+async function routeReply(ctx: IWebhookFunctions, res: ResponseLike, params: TwilioParams, token: string | undefined): Promise<boolean> {
+	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
+	const resumeUrl = takeWait(staticData, param(params, 'To'), param(params, 'From'));
+	if (!resumeUrl) return false;
+	const answer = await forwardReply(resumeUrl, (await authTokenOf(ctx)) ?? '', params as FormParams);
+	if (answer.status < 200 || answer.status >= 300) {
+		ctx.logger.info(`Twilio Trigger "${ctx.getNode().name}": the execution waiting for a reply from ${param(params, 'From')} did not take it (${answer.status || 'no answer'}); handling it as usual`);
+		return false;
+	}
+	// A retry of this delivery must not start the trigger's workflow either.
+	seenBefore(staticData, dedupeKey('incomingSms', params, token));
+	const twiml = /xml/.test(answer.contentType) && answer.body.trim().startsWith('<') ? answer.body : emptyTwiml();
+	send(res, 200, 'text/xml; charset=utf-8', twiml);
+	return true;
 }
 
 /**

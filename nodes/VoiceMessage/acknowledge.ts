@@ -23,7 +23,7 @@ import { loadTwilio } from '../shared/twilio/context';
 import { toNodeError } from '../shared/twilio/errors';
 import { callOutput } from '../shared/twilio/output';
 import { emptyTwiml, gatherAgainTwiml, voiceReplyTwiml } from '../shared/twilio/twiml';
-import { REJECTION_TEXT, verifyWebhookCall, type RequestLike, type TwilioParams } from '../shared/twilio/webhookRequest';
+import { REJECTION_TEXT, resumeRequestUrl, verifyWebhookCall, type TwilioParams } from '../shared/twilio/webhookRequest';
 import { CALL_LABELS, voiceMessageSchema } from '../shared/validation/call';
 import { parseInput } from '../shared/validation/errors';
 
@@ -112,9 +112,7 @@ function sendRaw(ctx: IWebhookFunctions, status: number, contentType: string, bo
 
 /** Twilio's request to the resume URL: the key press (Digits) or a status callback (CallStatus). */
 export async function resumeOnTwilio(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const req = ctx.getRequestObject() as unknown as RequestLike;
-	// The resume URL n8n gave Twilio is this request's URL; its origin is n8n's public webhook origin.
-	const served = new URL(req.originalUrl ?? req.url, new URL(ctx.getNodeWebhookUrl('default') ?? 'http://localhost/').origin).toString();
+	const served = resumeRequestUrl(ctx);
 	const verdict = await verifyWebhookCall(ctx, served);
 	if (!verdict.ok) {
 		ctx.logger.warn(`Voice Message "${ctx.getNode().name}" refused a resume request with 403: ${REJECTION_TEXT[verdict.reason]}`, { reason: verdict.reason });

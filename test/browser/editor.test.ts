@@ -109,7 +109,7 @@ describe('the n8n editor with n8n-nodes-comms', () => {
 
 	it('Send SMS, Send and Wait for Response: the operation picked from the panel shows its own fields', async () => {
 		await newWorkflow(editor.page, editor.baseUrl);
-		await addNodeFromPanel(editor.page, { ...panelNode('sendSms'), actions: ['Send a message and wait for approval'] });
+		await addNodeFromPanel(editor.page, { ...panelNode('sendSms'), actions: ['Send a message and wait for a response'] });
 		const labels = (await readNodeForm(editor.page)).parameters.map((p) => p.split('\n')[0].trim());
 		expect(labels).toEqual(expect.arrayContaining(['Response Type', 'Approve Label', 'Decline Label', 'Wait Timeout (Minutes)']));
 		await editor.screenshot('sms-send-and-wait');

@@ -134,3 +134,12 @@ export async function verifyWebhookCall(ctx: IWebhookFunctions, servedUrl: strin
 		await authTokenOf(ctx),
 	);
 }
+
+/**
+ * The URL Twilio requested when it calls an execution's resume URL (Call and Wait, Send and Wait):
+ * n8n's public webhook origin plus the path and query as they arrived.
+ */
+export function resumeRequestUrl(ctx: IWebhookFunctions): string {
+	const req = ctx.getRequestObject() as unknown as RequestLike;
+	return new URL(req.originalUrl ?? req.url, new URL(ctx.getNodeWebhookUrl('default') ?? 'http://localhost/').origin).toString();
+}
