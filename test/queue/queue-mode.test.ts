@@ -7,8 +7,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { parse } from 'flatted';
 import { FULL_ACCOUNT, MAGIC_TO, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { activateWorkflow, bindCredentials, createWorkflow, listExecutions, type SavedWorkflow } from '../../scripts/n8n/instance';
+import { activateWorkflow, bindCredentials, createWorkflow, listExecutions, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
 import { startQueueStack, type QueueStack } from '../../scripts/n8n/queue';
 import type { N8nServer } from '../../scripts/n8n/server';
 import { REPO_ROOT } from '../../scripts/n8n/paths';
@@ -311,5 +312,62 @@ describe('queue mode: Call and Wait for Acknowledgement waits and resumes on wor
 		expect(who.mainRan).toBe(false);
 		const workerRuns = stack.workers.map((w) => logOf(w).split(`Worker started execution ${done.id} (job `).length - 1).reduce((a, b) => a + b, 0);
 		expect(workerRuns).toBe(2);
+	});
+});
+
+describe('queue mode: Send and Wait for a reply SMS, routed by the trigger on a webhook process', () => {
+	it('two executions wait on the number the inbound example owns; each reply resumes its own, on a worker', async () => {
+		const recipients = ['+15555550191', '+15555550192'];
+		// The second recipient answers first.
+		await sandbox.recipient(recipients[0], { reply: 'YES', afterMs: 800 });
+		await sandbox.recipient(recipients[1], { reply: 'no', afterMs: 100 });
+		const webhookPath = `sms-reply-${randomUUID().slice(0, 8)}`;
+		const json: WorkflowJson = {
+			name: `queue: sms reply ${webhookPath}`,
+			nodes: [
+				{ name: 'Request', type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], webhookId: webhookPath, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} } },
+				{
+					name: 'Ask',
+					type: 'n8n-nodes-comms.sendSms',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {
+						operation: 'sendAndWait',
+						responseType: 'reply',
+						choices: 'YES, NO',
+						to: '={{ $json.body.to }}',
+						from: { __rl: true, mode: 'number', value: NUMBER_MAIN.phoneNumber },
+						body: 'Deploy? Reply YES or NO',
+						waitTimeout: 10,
+					},
+					credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
+				},
+			],
+			connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		};
+		json.nodes = json.nodes.map((n) => ({ id: randomUUID(), ...n }));
+		const wf = await activateWorkflow(stack.rest, await createWorkflow(stack.rest, bindCredentials(json, [stack.credentials.twilio])));
+		for (const to of recipients) {
+			const res = await fetch(`${stack.webhook.url}/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to }) });
+			expect(res.status).toBe(200);
+		}
+		const deadline = Date.now() + 40_000;
+		let done: Array<{ id: string; status: string }> = [];
+		while (Date.now() < deadline) {
+			done = (await listExecutions(stack.rest, wf.id)).filter((e) => e.status === 'success');
+			if (done.length === 2) break;
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		expect(done).toHaveLength(2);
+		const answers = await Promise.all(
+			done.map(async (e) => {
+				const { data } = await stack.rest.get<{ data: string }>(`/rest/executions/${e.id}`);
+				const run = parse(data.data) as { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
+				return run.resultData.runData.Ask?.at(-1)?.data?.main[0]?.[0]?.json ?? {};
+			}),
+		);
+		expect(Object.fromEntries(answers.map((a) => [a.from, a.choice]))).toEqual({ [recipients[0]]: 'YES', [recipients[1]]: 'NO' });
+		for (const e of done) expect(whoHandled(e.id).mainRan).toBe(false);
 	});
 });
