@@ -83,6 +83,9 @@ export function rememberWait(staticData: IDataObject, w: ReplyWait, now = Date.n
 /** The resume URL waiting for a reply from `recipient` to `number`, removed from the registry. */
 export function takeWait(staticData: IDataObject, number: string, recipient: string, now = Date.now()): string | undefined {
 	const k = keyOf(number, recipient);
+	const stored = (staticData.replyWaits ?? {}) as Record<string, unknown>;
+	// Most SMS are nobody's reply: leave static data untouched then, so n8n has nothing to save.
+	if (!(k in stored) && !local.has(k)) return undefined;
 	const waits = merged(staticData, now);
 	const found = waits[k];
 	if (found) {
