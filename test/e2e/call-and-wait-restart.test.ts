@@ -1,12 +1,17 @@
 /**
- * Call and Wait survives a restart of n8n: the waiting execution lives in n8n's database, not in
- * memory. This file runs its own n8n (useOwnN8n), because it stops and starts it.
+ * Call and Wait and Send and Wait survive a restart of n8n: the waiting execution lives in n8n's
+ * database, and so does the trigger's registry of awaited replies, not in memory. This file runs its
+ * own n8n (useOwnN8n), because it stops and starts it.
  */
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { parse } from 'flatted';
+import { REPO_ROOT } from '../../scripts/n8n/paths';
+import { NUMBER_ALERTS } from '../../sandbox/fixtures';
 import { useOwnN8n } from './harness';
-import { ackOutcome, callAndWaitWorkflow, latestExecution } from '../support/n8n/callAndWait';
+import { ackOutcome, callAndWaitWorkflow, finished, latestExecution } from '../support/n8n/callAndWait';
 
-const n8n = useOwnN8n({ examples: [] });
+const n8n = useOwnN8n({ examples: [path.join(REPO_ROOT, 'examples', 'inbound-sms-reply-later.json')] });
 const CALLEE = '+15555550166';
 
 it('n8n stops and starts while the execution waits; the key press afterwards resumes it', async () => {
@@ -23,7 +28,49 @@ it('n8n stops and starts while the execution waits; the key press afterwards res
 	process.stderr.write(`[restart] n8n was down and back in ${((Date.now() - stopped) / 1000).toFixed(1)} s\n`);
 	expect((await latestExecution(n8n, wf.id, () => true)).status).toBe('waiting');
 
-	const done = await latestExecution(n8n, wf.id, (s) => s !== 'waiting', 60_000);
+	const done = await latestExecution(n8n, wf.id, finished, 60_000);
 	expect(done).toMatchObject({ id: waiting.id, status: 'success' });
 	expect(await ackOutcome(n8n, done.id)).toEqual([expect.objectContaining({ acknowledged: true, digit: '1', to: CALLEE })]);
+}, 120_000);
+
+it("n8n restarts while an execution waits for a reply SMS; the reply afterwards still finds it (the trigger's registry is in the database)", async () => {
+	const recipient = '+15555550168';
+	// Replies 25 s after the question is delivered: after the restart below.
+	await n8n.sandbox.recipient(recipient, { reply: 'YES', afterMs: 25_000 });
+	const webhookPath = `sms-reply-restart-${randomUUID().slice(0, 8)}`;
+	const wf = await n8n.importWorkflow(
+		{
+			name: 'restart: sms reply',
+			nodes: [
+				{ name: 'Request', type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], webhookId: webhookPath, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} } },
+				{
+					name: 'Ask',
+					type: 'n8n-nodes-comms.sendSms',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {
+						operation: 'sendAndWait',
+						responseType: 'reply',
+						choices: 'YES, NO',
+						to: recipient,
+						from: { __rl: true, mode: 'number', value: NUMBER_ALERTS.phoneNumber },
+						body: 'Deploy? Reply YES or NO',
+						waitTimeout: 10,
+					},
+					credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
+				},
+			],
+			connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		},
+		{ activate: true },
+	);
+	expect((await n8n.webhook(webhookPath, {})).status).toBe(200);
+	const waiting = await latestExecution(n8n, wf.id, (s) => s === 'waiting');
+	await n8n.stack().restartN8n();
+	const done = await latestExecution(n8n, wf.id, finished, 60_000);
+	expect(done).toMatchObject({ id: waiting.id, status: 'success' });
+	const { data } = await n8n.rest.get<{ data: string }>(`/rest/executions/${done.id}`);
+	const run = parse(data.data) as { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
+	expect(run.resultData.runData.Ask?.at(-1)?.data?.main[0]?.[0]?.json).toMatchObject({ reply: 'YES', choice: 'YES', from: recipient });
 }, 120_000);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { latestExecution } from '../support/n8n/callAndWait';
+import { finished, latestExecution } from '../support/n8n/callAndWait';
 import { parse } from 'flatted';
 import { useN8n } from './harness';
 
@@ -72,7 +72,7 @@ describe('Send SMS: Send and Wait for Response (approval by link)', () => {
 		const answer = await fetch(links.Approve, { method: 'POST' });
 		expect(answer.status).toBe(200);
 		expect(await answer.text()).toContain('was recorded');
-		const done = await latestExecution(n8n, workflowId, (s) => s !== 'waiting' && s !== 'running');
+		const done = await latestExecution(n8n, workflowId, finished);
 		expect(done.status).toBe('success');
 		expect(await answerOf(done.id)).toMatchObject({ approved: true, answer: 'Approve' });
 	});
@@ -80,7 +80,7 @@ describe('Send SMS: Send and Wait for Response (approval by link)', () => {
 	it('Decline resumes with approved: false', async () => {
 		const { workflowId, links } = await ask('double');
 		expect((await fetch(links.Decline, { method: 'POST' })).status).toBe(200);
-		const done = await latestExecution(n8n, workflowId, (s) => s !== 'waiting' && s !== 'running');
+		const done = await latestExecution(n8n, workflowId, finished);
 		expect(await answerOf(done.id)).toMatchObject({ approved: false, answer: 'Decline' });
 	});
 
@@ -95,7 +95,7 @@ describe('Send SMS: Send and Wait for Response (approval by link)', () => {
 		expect((await latestExecution(n8n, double.workflowId, () => true)).status).toBe('waiting');
 		expect((await latestExecution(n8n, workflowId, () => true)).status).toBe('waiting');
 		expect((await fetch(links.Approve, { method: 'POST' })).status).toBe(200);
-		const done = await latestExecution(n8n, workflowId, (s) => s !== 'waiting' && s !== 'running');
+		const done = await latestExecution(n8n, workflowId, finished);
 		expect(await answerOf(done.id)).toMatchObject({ approved: true });
 	});
 });

@@ -15,7 +15,7 @@ import type { N8nServer } from '../../scripts/n8n/server';
 import { REPO_ROOT } from '../../scripts/n8n/paths';
 import { SandboxClient } from '../support/n8n/sandboxClient';
 import { deliver, inboundSms, slowTriggerWorkflow } from '../support/n8n/twilioDelivery';
-import { ackOutcome, callAndWaitWorkflow, latestExecution } from '../support/n8n/callAndWait';
+import { ackOutcome, callAndWaitWorkflow, finished, latestExecution } from '../support/n8n/callAndWait';
 import { bodyOf, bulkSmsWorkflow, type BulkRow } from './bulkSmsWorkflow';
 
 const INBOUND_EXAMPLE = path.join(REPO_ROOT, 'examples', 'inbound-sms-reply.json');
@@ -303,7 +303,7 @@ describe('queue mode: Call and Wait for Acknowledgement waits and resumes on wor
 		expect(res.status).toBe(200);
 		const reader = { executions: (id: string) => listExecutions(stack.rest, id), rest: stack.rest };
 		const waiting = await latestExecution(reader, wf.id, (s) => s === 'waiting');
-		const done = await latestExecution(reader, wf.id, (s) => s !== 'waiting' && s !== 'running' && s !== 'new', 60_000);
+		const done = await latestExecution(reader, wf.id, finished, 60_000);
 		expect(done).toMatchObject({ id: waiting.id, status: 'success' });
 		expect(await ackOutcome(reader, done.id)).toEqual([expect.objectContaining({ acknowledged: true, digit: '1', to: callee })]);
 		const who = whoHandled(done.id);

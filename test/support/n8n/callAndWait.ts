@@ -62,6 +62,9 @@ export function callAndWaitWorkflow(path: string, to: string, overrides: Record<
 	};
 }
 
+/** An execution's status once it is over: not waiting, and not resumed and still running. */
+export const finished = (status: string): boolean => !['waiting', 'running', 'new'].includes(status);
+
 /** Polls a workflow's newest execution until `until` holds for its status. */
 export async function latestExecution(n8n: Executions, workflowId: string, until: (status: string) => boolean, timeoutMs = 30_000): Promise<{ id: string; status: string }> {
 	const deadline = Date.now() + timeoutMs;
