@@ -5,7 +5,8 @@
  * number nobody routes fails before anything is sent.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
-import { loadTwilio } from '../shared/twilio/context';
+import { loadTwilio, type TwilioContext } from '../shared/twilio/context';
+import { inboundSmsUrl, twilioNumbersApi } from '../shared/twilio/numbers';
 import { toNodeError } from '../shared/twilio/errors';
 import { messageOutput } from '../shared/twilio/output';
 import { registerWait } from '../shared/twilio/replyRouting';
@@ -28,34 +29,57 @@ export function parseChoices(raw: unknown): string[] {
 		.filter((c) => c !== '');
 }
 
+const fixFor = (label: string) =>
+	`Activate a Twilio Comms Trigger for incoming SMS on ${label} (in any workflow): it routes each reply to the execution waiting for that sender, and every other SMS to its own workflow`;
+
+/**
+ * Who receives the reply, as Twilio routes inbound SMS: the sending number's own SMS URL, or the
+ * inbound URL of its Messaging Service when the service owns inbound; for a service as the sender,
+ * that service's inbound URL. `key` is what the reply will carry: its To, or its MessagingServiceSid.
+ */
+async function replyRoute(ctx: IExecuteFunctions, twilio: TwilioContext, params: { from?: string; messagingServiceSid?: string }, i: number): Promise<{ url: string; key: string; label: string }> {
+	const api = twilioNumbersApi(twilio.client);
+	const fail = (message: string, label: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: i, description: fixFor(label) });
+	try {
+		if (params.messagingServiceSid) {
+			const sid = params.messagingServiceSid;
+			const s = await api.fetchService(sid);
+			if (!s) throw fail(`The Messaging Service ${sid} is not on this Twilio account`, sid);
+			const label = `the Messaging Service "${s.friendlyName}" (${sid})`;
+			if (s.useInboundWebhookOnNumber) {
+				throw new NodeOperationError(ctx.getNode(), `Replies to ${label} go to each sender number's own SMS URL, so they cannot be routed to this execution yet`, {
+					itemIndex: i,
+					description: 'Send from one of its numbers instead (Send From: Phone Number), or let the service own inbound messages with a Twilio Comms Trigger as its Inbound Request URL',
+				});
+			}
+			if (!s.inboundRequestUrl) throw fail(`Replies to ${label} would go nowhere: the service has no Inbound Request URL`, label);
+			return { url: s.inboundRequestUrl, key: sid, label };
+		}
+		const from = (params.from ?? '').replace(/^whatsapp:/, '');
+		const n = from ? await api.find(from) : undefined;
+		if (!n) throw fail(`The sender ${from || '(none)'} is not a number on this Twilio account, so no reply can be routed to this execution`, from || 'your number');
+		const { url, owner } = inboundSmsUrl(n, await api.serviceOf(n.sid));
+		if (!url) throw fail(`Replies to ${n.phoneNumber} would go nowhere: ${owner} has no URL for inbound SMS`, n.phoneNumber);
+		return { url, key: params.from!, label: n.phoneNumber };
+	} catch (error) {
+		if (error instanceof NodeOperationError) throw error;
+		throw toNodeError(ctx.getNode(), error, i, twilio.secrets, 'Send SMS');
+	}
+}
+
 export async function sendAndWaitForReply(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const i = 0;
 	refuseAsTool(ctx);
 	const twilio = await loadTwilio(ctx);
 	const waitMinutes = readWaitMinutes(ctx, i);
 	const params = readSmsRequest(ctx, twilio.credentials, i);
-	const from = params.from;
-	if (!from) {
-		throw new NodeOperationError(ctx.getNode(), `Invalid Send From in item ${i}: waiting for a reply needs a phone number as the sender`, {
-			itemIndex: i,
-			description: 'Pick the number the reply will come back to. Routing replies of a Messaging Service is not supported yet.',
-		});
-	}
-	const bare = from.replace(/^whatsapp:/, '');
-	let smsUrl: string | null | undefined;
-	try {
-		smsUrl = (await twilio.client.incomingPhoneNumbers.list({ phoneNumber: bare, limit: 1 }))[0]?.smsUrl;
-	} catch (error) {
-		throw toNodeError(ctx.getNode(), error, i, twilio.secrets, 'Send SMS');
-	}
-	const fix = `Activate a Twilio Comms Trigger for incoming SMS on ${bare} (in any workflow): it routes each reply to the execution waiting for that sender, and every other SMS to its own workflow`;
-	if (!smsUrl) throw new NodeOperationError(ctx.getNode(), `Replies to ${bare} would go nowhere: the number has no SMS URL`, { itemIndex: i, description: fix });
+	const route = await replyRoute(ctx, twilio, params, i);
 	const token = signingToken(twilio.credentials);
 	if (!token) throw new NodeOperationError(ctx.getNode(), 'The Twilio credential has no Auth Token to sign the wait with', { itemIndex: i, description: 'Set the Auth Token (or, for API-key credentials, the webhook Auth Token) in the credential' });
 	const expiresAt = Date.now() + waitMinutes * 60_000;
-	const registered = await registerWait(smsUrl, token, { number: from, recipient: params.to, resumeUrl: ctx.getSignedResumeUrl(), expiresAt });
+	const registered = await registerWait(route.url, token, { number: route.key, recipient: params.to, resumeUrl: ctx.getSignedResumeUrl(), expiresAt });
 	if (!registered.ok) {
-		throw new NodeOperationError(ctx.getNode(), `Replies to ${bare} go to ${smsUrl}, which did not take the wait (${registered.status || 'no answer'}); nothing was sent`, { itemIndex: i, description: fix });
+		throw new NodeOperationError(ctx.getNode(), `Replies to ${route.label} go to ${route.url}, which did not take the wait (${registered.status || 'no answer'}); nothing was sent`, { itemIndex: i, description: fixFor(route.label) });
 	}
 	let sent;
 	try {

@@ -8,7 +8,8 @@ import { redact } from '../shared/redact';
 import { loadTwilio, type TwilioContext } from '../shared/twilio/context';
 import { asTwilioRestError } from '../shared/twilio/errors';
 import type { TriggerEvent } from './events';
-import { createWebhook, deleteWebhook, SetupError, twilioNumbersApi, webhookExists, type Wanted } from './setup';
+import { twilioNumbersApi } from '../shared/twilio/numbers';
+import { createWebhook, deleteWebhook, SetupError, webhookExists, type Wanted } from './setup';
 import { expectedUrl, signingToken } from '../shared/twilio/webhookRequest';
 
 const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[::1\])$/i;

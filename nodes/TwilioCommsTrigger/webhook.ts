@@ -179,7 +179,9 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
  */
 async function routeReply(ctx: IWebhookFunctions, res: ResponseLike, params: TwilioParams, token: string | undefined): Promise<boolean> {
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
-	const resumeUrl = takeWait(staticData, param(params, 'To'), param(params, 'From'));
+	// A wait registered for a Messaging Service as the sender is keyed by the service, which Twilio names in the SMS.
+	const service = param(params, 'MessagingServiceSid');
+	const resumeUrl = takeWait(staticData, param(params, 'To'), param(params, 'From')) ?? (service ? takeWait(staticData, service, param(params, 'From')) : undefined);
 	if (!resumeUrl) return false;
 	const answer = await forwardReply(resumeUrl, (await authTokenOf(ctx)) ?? '', params as FormParams);
 	if (answer.status < 200 || answer.status >= 300) {
