@@ -40,31 +40,34 @@ const fixFor = (label: string) =>
 async function replyRoute(ctx: IExecuteFunctions, twilio: TwilioContext, params: { from?: string; messagingServiceSid?: string }, i: number): Promise<{ url: string; key: string; label: string }> {
 	const api = twilioNumbersApi(twilio.client);
 	const fail = (message: string, label: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: i, description: fixFor(label) });
-	try {
-		if (params.messagingServiceSid) {
-			const sid = params.messagingServiceSid;
-			const s = await api.fetchService(sid);
-			if (!s) throw fail(`The Messaging Service ${sid} is not on this Twilio account`, sid);
-			const label = `the Messaging Service "${s.friendlyName}" (${sid})`;
-			if (s.useInboundWebhookOnNumber) {
-				throw new NodeOperationError(ctx.getNode(), `Replies to ${label} go to each sender number's own SMS URL, so they cannot be routed to this execution yet`, {
-					itemIndex: i,
-					description: 'Send from one of its numbers instead (Send From: Phone Number), or let the service own inbound messages with a Twilio Comms Trigger as its Inbound Request URL',
-				});
-			}
-			if (!s.inboundRequestUrl) throw fail(`Replies to ${label} would go nowhere: the service has no Inbound Request URL`, label);
-			return { url: s.inboundRequestUrl, key: sid, label };
+	// Only Twilio's answers are wrapped here; the checks below throw their own errors.
+	const call = async <T>(request: Promise<T>): Promise<T> => {
+		try {
+			return await request;
+		} catch (error) {
+			throw toNodeError(ctx.getNode(), error, i, twilio.secrets, 'Send SMS');
 		}
-		const from = (params.from ?? '').replace(/^whatsapp:/, '');
-		const n = from ? await api.find(from) : undefined;
-		if (!n) throw fail(`The sender ${from || '(none)'} is not a number on this Twilio account, so no reply can be routed to this execution`, from || 'your number');
-		const { url, owner } = inboundSmsUrl(n, await api.serviceOf(n.sid));
-		if (!url) throw fail(`Replies to ${n.phoneNumber} would go nowhere: ${owner} has no URL for inbound SMS`, n.phoneNumber);
-		return { url, key: params.from!, label: n.phoneNumber };
-	} catch (error) {
-		if (error instanceof NodeOperationError) throw error;
-		throw toNodeError(ctx.getNode(), error, i, twilio.secrets, 'Send SMS');
+	};
+	if (params.messagingServiceSid) {
+		const sid = params.messagingServiceSid;
+		const s = await call(api.fetchService(sid));
+		if (!s) throw fail(`The Messaging Service ${sid} is not on this Twilio account`, sid);
+		const label = `the Messaging Service "${s.friendlyName}" (${sid})`;
+		if (s.useInboundWebhookOnNumber) {
+			throw new NodeOperationError(ctx.getNode(), `Replies to ${label} go to each sender number's own SMS URL, so they cannot be routed to this execution yet`, {
+				itemIndex: i,
+				description: 'Send from one of its numbers instead (Send From: Phone Number), or let the service own inbound messages with a Twilio Comms Trigger as its Inbound Request URL',
+			});
+		}
+		if (!s.inboundRequestUrl) throw fail(`Replies to ${label} would go nowhere: the service has no Inbound Request URL`, label);
+		return { url: s.inboundRequestUrl, key: sid, label };
 	}
+	const from = (params.from ?? '').replace(/^whatsapp:/, '');
+	const n = from ? await call(api.find(from)) : undefined;
+	if (!n) throw fail(`The sender ${from || '(none)'} is not a number on this Twilio account, so no reply can be routed to this execution`, from || 'your number');
+	const { url, owner } = inboundSmsUrl(n, await call(api.serviceOf(n.sid)));
+	if (!url) throw fail(`Replies to ${n.phoneNumber} would go nowhere: ${owner} has no URL for inbound SMS`, n.phoneNumber);
+	return { url, key: params.from!, label: n.phoneNumber };
 }
 
 export async function sendAndWaitForReply(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
