@@ -33,13 +33,19 @@ export interface JsonResponse {
 	headers?: Record<string, string>;
 }
 
-/** Writes `r` as JSON (or an empty body for 204 / no body); a closed response is left alone. */
+/** Writes `r` as JSON, bytes as they are (a Buffer body), or an empty body for 204 / no body; a closed response is left alone. */
 export function send(res: ServerResponse, r: JsonResponse, extraHeaders: Record<string, string> = {}): void {
 	if (res.destroyed || res.writableEnded) return;
 	const headers: Record<string, string | number> = { ...extraHeaders, ...r.headers };
 	if (r.body === undefined || r.status === 204) {
 		res.writeHead(r.status, headers);
 		res.end();
+		return;
+	}
+	if (Buffer.isBuffer(r.body)) {
+		// Media (recordings): the route sets its own Content-Type.
+		res.writeHead(r.status, { 'Content-Type': 'application/octet-stream', 'Content-Length': r.body.length, ...headers });
+		res.end(r.body);
 		return;
 	}
 	const text = JSON.stringify(r.body);

@@ -8,7 +8,8 @@ import { callRoutes } from './twilio/calls';
 import { messageRoutes } from './twilio/messages';
 import { messagingServiceRoutes } from './twilio/messaging-services';
 import { numberRoutes } from './twilio/numbers';
+import { recordingRoutes } from './twilio/recordings';
 import { resendRoutes } from './resend';
 import { verifyRoutes } from './twilio/verify';
 
-export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...resendRoutes, ...verifyRoutes];
+export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...recordingRoutes, ...resendRoutes, ...verifyRoutes];

@@ -171,7 +171,8 @@ export class SandboxServer {
 				status,
 				fault,
 				durationMs: Date.now() - started,
-				responseBody: body,
+				// Media is summarized: the request log is JSON, and audio bytes would only bloat it.
+				responseBody: Buffer.isBuffer(body) ? { binary: true, bytes: body.length } : body,
 			});
 			core.log(`${method} ${url.pathname} -> ${status || 'reset'} ${Date.now() - started}ms${fault ? ` [${fault}]` : ''}`);
 		};

@@ -16,6 +16,7 @@ import type { EmailRecord, IdempotencyRecord } from './resend/types';
 import type { SmsEncoding } from './segments';
 import type { CalleeScript } from './twilio/callee';
 import type { CallRecord } from './twilio/calls-state';
+import type { RecordingRecord } from './twilio/recordings';
 import type { RecipientScript, ScheduledSms } from './twilio/recipient';
 import type { VerificationRecord, VerifyServiceRecord } from './twilio/verify-state';
 
@@ -137,7 +138,7 @@ export interface MessageRecord {
 export interface WebhookAttempt {
 	id: number;
 	/** `call-gather`: a <Gather> action request; `call-redirect`: a <Redirect>; `call-amd`: an AsyncAmd result. */
-	kind: 'message-status' | 'inbound-sms' | 'call-status' | 'call-twiml' | 'call-gather' | 'call-redirect' | 'call-amd';
+	kind: 'message-status' | 'inbound-sms' | 'call-status' | 'call-twiml' | 'call-gather' | 'call-redirect' | 'call-amd' | 'recording-status';
 	url: string;
 	method: HttpCallbackMethod;
 	params: FormParams;
@@ -148,6 +149,9 @@ export interface WebhookAttempt {
 	/** Set on call webhooks (status callbacks and TwiML fetches). */
 	callSid?: string;
 	callStatus?: string;
+	/** Set on RecordingStatusCallback requests. */
+	recordingSid?: string;
+	recordingStatus?: string;
 	at: Date;
 	durationMs: number;
 	/** HTTP status of the receiver's answer; null when no answer came (refused, timeout, bad URL). */
@@ -204,6 +208,8 @@ export interface SandboxStateView {
 	readonly messagingServices: ReadonlyMap<string, MessagingServiceRecord>;
 	readonly messages: ReadonlyMap<string, MessageRecord>;
 	readonly calls: ReadonlyMap<string, CallRecord>;
+	/** Recordings of calls placed with Record=true, by RE… SID. */
+	readonly recordings: ReadonlyMap<string, RecordingRecord>;
 	readonly webhooks: readonly WebhookAttempt[];
 	readonly inbound: readonly InboundRecord[];
 	readonly requests: readonly RecordedRequest[];
@@ -235,6 +241,7 @@ export class SandboxStore implements SandboxStateView {
 	readonly messagingServices = new Map<string, MessagingServiceRecord>();
 	readonly messages = new Map<string, MessageRecord>();
 	readonly calls = new Map<string, CallRecord>();
+	readonly recordings = new Map<string, RecordingRecord>();
 	readonly webhooks: WebhookAttempt[] = [];
 	readonly inbound: InboundRecord[] = [];
 	readonly requests: RecordedRequest[] = [];
@@ -298,6 +305,7 @@ export class SandboxStore implements SandboxStateView {
 		this.messagingServices.clear();
 		this.messages.clear();
 		this.calls.clear();
+		this.recordings.clear();
 		this.webhooks.length = 0;
 		this.inbound.length = 0;
 		this.requests.length = 0;

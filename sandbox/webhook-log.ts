@@ -13,7 +13,7 @@ export function isDelivered(result: WebhookResult): boolean {
 }
 
 /** Which event the webhook was about; the rest of the log entry comes from the request and its result. */
-export type WebhookSubject = Pick<WebhookAttempt, 'kind'> & Partial<Pick<WebhookAttempt, 'messageSid' | 'messageStatus' | 'callSid' | 'callStatus'>>;
+export type WebhookSubject = Pick<WebhookAttempt, 'kind'> & Partial<Pick<WebhookAttempt, 'messageSid' | 'messageStatus' | 'callSid' | 'callStatus' | 'recordingSid' | 'recordingStatus'>>;
 
 export function logDelivery(
 	core: SandboxCore,

@@ -11,6 +11,7 @@ import type { MessageRecord } from '../state';
 import { renderAccount } from '../twilio/accounts';
 import { CalleeScriptError, checkScriptNumber, parseCalleeScript } from '../twilio/callee';
 import { adminCall } from '../twilio/calls';
+import { renderRecording } from '../twilio/recordings';
 import { InboundError, InboundSmsInput, simulateInboundSms } from '../twilio/inbound';
 import { simulateInboundCall, type InboundCallInput } from '../twilio/inbound-call';
 import { renderMessage } from '../twilio/messages';
@@ -101,6 +102,7 @@ export function snapshotState(core: SandboxCore, requestLimit: number, baseUrl: 
 		messagingServices: [...s.messagingServices.values()].map((x) => renderService(x, baseUrl)),
 		messages: [...s.messages.values()].map(adminMessage),
 		calls: [...s.calls.values()].map(adminCall),
+		recordings: [...s.recordings.values()].map((r) => renderRecording(r, baseUrl)),
 		webhooks: [...s.webhooks],
 		inbound: [...s.inbound],
 		optOuts: [...s.optOuts],

@@ -32,6 +32,7 @@ export const callErrors = {
 };
 
 export const CALL_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
+export const RECORDING_EVENTS = ['in-progress', 'completed', 'absent'];
 const MAX_TWIML = 4000;
 
 function isHttpUrl(value: string, noUnderscoreHost = false): boolean {
@@ -65,7 +66,7 @@ function callbackParam(form: FormParams, key: string): string | null {
 
 export type ValidatedCall = Omit<
 	CallRecord,
-	'sid' | 'status' | 'direction' | 'answeredBy' | 'twimlError' | 'heard' | 'script' | 'logicalKey' | 'statusHistory' | 'dateCreated' | 'dateUpdated' | 'startTime' | 'endTime' | 'duration' | 'price'
+	'sid' | 'apiBaseUrl' | 'status' | 'direction' | 'answeredBy' | 'twimlError' | 'heard' | 'script' | 'logicalKey' | 'statusHistory' | 'dateCreated' | 'dateUpdated' | 'startTime' | 'endTime' | 'duration' | 'price'
 > & { outcome: CallOutcome; machine: boolean };
 
 export function validateCallCreate(form: FormParams, account: AccountRecord, store: SandboxStore): ValidatedCall {
@@ -106,7 +107,12 @@ export function validateCallCreate(form: FormParams, account: AccountRecord, sto
 	const recordRaw = first(form, 'Record');
 	if (recordRaw !== undefined && recordRaw !== 'true' && recordRaw !== 'false') throw callErrors.invalidParameter('Record');
 	const recordingStatusCallback = callbackParam(form, 'RecordingStatusCallback');
-	method(form, 'RecordingStatusCallbackMethod');
+	const recordingStatusCallbackMethod = method(form, 'RecordingStatusCallbackMethod');
+	// The SDK sends the events as repeated keys; Twilio's docs also allow one space-separated value.
+	const recordingEvents = all(form, 'RecordingStatusCallbackEvent').flatMap((e) => e.split(/\s+/)).filter(Boolean);
+	if (recordingEvents.some((e) => !RECORDING_EVENTS.includes(e))) throw callErrors.invalidParameter('RecordingStatusCallbackEvent');
+	const channelsRaw = first(form, 'RecordingChannels');
+	if (channelsRaw !== undefined && channelsRaw !== 'mono' && channelsRaw !== 'dual') throw callErrors.invalidParameter('RecordingChannels');
 	const machineDetection = first(form, 'MachineDetection') ?? null;
 	if (machineDetection !== null && machineDetection !== 'Enable' && machineDetection !== 'DetectMessageEnd') throw callErrors.invalidParameter('MachineDetection');
 	const machineDetectionTimeout = intParam(form, 'MachineDetectionTimeout', 3, 59, () => callErrors.invalidParameter('MachineDetectionTimeout'));
@@ -139,6 +145,9 @@ export function validateCallCreate(form: FormParams, account: AccountRecord, sto
 		timeout,
 		record: recordRaw === 'true',
 		recordingStatusCallback,
+		recordingStatusCallbackMethod,
+		recordingStatusCallbackEvents: [...new Set(recordingEvents)],
+		recordingChannels: channelsRaw === 'dual' ? 2 : 1,
 		machineDetection,
 		machineDetectionTimeout,
 		sendDigits,

@@ -13,6 +13,7 @@ import type { ValidatedCall } from './calls-create';
 import { CALL_DURATION_SECONDS, PRICE_PER_MINUTE, type AnsweredBy, type CallRecord, type CallStatus } from './calls-state';
 import { runScriptedCall } from './calls-run';
 import { readCallTwiml } from './calls-twiml';
+import { followRecordedCall } from './recordings';
 
 const EVENT_OF: Record<CallStatus, string> = {
 	queued: 'initiated',
@@ -52,6 +53,8 @@ export function callParams(call: CallRecord, extra: Record<string, string | unde
 
 /** Queues the status callback for the call's current status, if the caller asked for that event. */
 function notify(core: SandboxCore, call: CallRecord, sequence: number): void {
+	// Every status change of every call (scripted or not) passes here, callback or none.
+	followRecordedCall(core, call);
 	const event = EVENT_OF[call.status];
 	const wanted = call.statusCallbackEvents.length ? call.statusCallbackEvents : ['completed'];
 	const url = call.statusCallback;

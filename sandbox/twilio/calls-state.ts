@@ -67,6 +67,13 @@ export interface CallRecord {
 	timeout: number;
 	record: boolean;
 	recordingStatusCallback: string | null;
+	recordingStatusCallbackMethod: HttpCallbackMethod;
+	/** `in-progress`, `completed`, `absent`; none named means `completed`, as on Twilio. */
+	recordingStatusCallbackEvents: string[];
+	/** RecordingChannels: `mono` (1) or `dual` (2). */
+	recordingChannels: 1 | 2;
+	/** The origin the call was created through: where its RecordingUrl points (Twilio's is api.twilio.com). */
+	apiBaseUrl: string;
 	machineDetection: string | null;
 	machineDetectionTimeout: number | null;
 	sendDigits: string | null;

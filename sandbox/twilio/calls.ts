@@ -105,6 +105,7 @@ export const callRoutes: Route[] = [
 			const call: CallRecord = {
 				...fields,
 				sid: newSid('CA'),
+				apiBaseUrl: ctx.baseUrl,
 				status: 'queued',
 				direction: 'outbound-api',
 				answeredBy: null,
