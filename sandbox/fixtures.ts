@@ -313,3 +313,27 @@ export const CHAT_MODEL_API_KEY = 'sk-5a4db0c5-scripted-chat-model-000000000001'
 
 /** What `GET /v1/models` lists. Any model name is answered; these are what n8n's model list shows. */
 export const CHAT_MODEL_IDS = ['gpt-4o-mini', 'gpt-4.1-mini'] as const;
+
+// ---- Lookup v2 ----------------------------------------------------------------------------------
+
+/**
+ * Numbers with a fixed Lookup v2 answer (sandbox/twilio/lookups.ts). Every other valid number looks
+ * up as a mobile, so SAMPLE_RECIPIENT and the seeded numbers pass a "mobiles only" check; Twilio's
+ * magic MAGIC_TO.notMobile and MAGIC_TO.landline look up as landlines, and MAGIC_TO.invalid as
+ * invalid, so a lookup agrees with what Send SMS would meet.
+ */
+export const LOOKUP_NUMBERS = {
+	mobile: '+15555550300',
+	landline: '+15555550301',
+	fixedVoip: '+15555550302',
+	nonFixedVoip: '+15555550303',
+	tollFree: '+15555550304',
+	/** Valid, but Line Type Intelligence has no data for it: type null, error_code 60600. */
+	noLineType: '+15555550305',
+	/** valid: false, INVALID_BUT_POSSIBLE: the right length, but no such range. */
+	invalid: '+15555550399',
+	/** valid: false, TOO_SHORT. */
+	tooShort: '+1555555030',
+	/** valid: false, TOO_LONG. */
+	tooLong: '+155555503000',
+} as const;

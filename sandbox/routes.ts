@@ -11,5 +11,6 @@ import { numberRoutes } from './twilio/numbers';
 import { recordingRoutes } from './twilio/recordings';
 import { resendRoutes } from './resend';
 import { verifyRoutes } from './twilio/verify';
+import { lookupRoutes } from './twilio/lookups';
 
-export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...recordingRoutes, ...resendRoutes, ...verifyRoutes];
+export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...recordingRoutes, ...resendRoutes, ...verifyRoutes, ...lookupRoutes];
