@@ -4,7 +4,7 @@
  *                                    [--status-step-ms MS] [--rate-reset-after 0.05] [--list-lag-ms MS]
  *                                    [--seed N] [--chat-model-port N] [--quiet]
  */
-import { DURATION_KEYS, RATE_KEYS, validateFaults, type FaultConfig } from './faults';
+import { COUNT_KEYS, DURATION_KEYS, RATE_KEYS, validateFaults, type FaultConfig } from './faults';
 import { startSandbox } from './index';
 import { API_KEY, CHAT_MODEL_IDS, FULL_ACCOUNT, MAIN_API_KEY, MESSAGING_SERVICE, NUMBER_MAIN, PHONE_NUMBERS, TRIAL_ACCOUNT } from './fixtures';
 
@@ -24,7 +24,7 @@ interface CliOptions {
 const flagOf = (key: string): string => `--${key.replace(/([a-z])([A-Z0-9])/g, '$1-$2').toLowerCase()}`;
 /** latencyMs and jitterMs keep their older flags --latency and --jitter. */
 const FAULT_FLAGS = new Map<string, string>(
-	[...RATE_KEYS, ...DURATION_KEYS.filter((k) => k !== 'latencyMs' && k !== 'jitterMs'), 'seed'].map((k) => [flagOf(k), k]),
+	[...RATE_KEYS, ...DURATION_KEYS.filter((k) => k !== 'latencyMs' && k !== 'jitterMs'), ...COUNT_KEYS, 'seed'].map((k) => [flagOf(k), k]),
 );
 
 const USAGE = `Usage: sandbox [--port N] [--host H] [--latency MS] [--jitter MS] [--status-step-ms MS] [fault flags] [--quiet]

@@ -28,6 +28,12 @@ export interface FaultConfig {
 	 * this many ms ago, as an eventually consistent list may. Fetching one by SID or id still works.
 	 */
 	listLagMs: number;
+	/**
+	 * Twilio's account-wide concurrent-request limit: with N > 0, a Twilio API request arriving while
+	 * N of the same account's requests are in flight is refused at once with 429 / 20429 (never
+	 * processed). Every Twilio answer then carries `Twilio-Concurrent-Requests`. 0: no limit.
+	 */
+	concurrencyLimit: number;
 	seed?: number;
 	/**
 	 * Only inject into these routes (names as in stats.requestsByRoute, e.g. `twilio.messages.create`;
@@ -59,10 +65,12 @@ export const DEFAULT_FAULTS: FaultConfig = {
 	rateSlow: 0,
 	slowMs: 0,
 	listLagMs: 0,
+	concurrencyLimit: 0,
 };
 
 export const RATE_KEYS = ['rate429', 'rate5xx', 'rate5xxBefore', 'rateReset', 'rateResetAfter', 'rateSlow'] as const;
 export const DURATION_KEYS = ['latencyMs', 'jitterMs', 'retryAfterSec', 'slowMs', 'listLagMs'] as const;
+export const COUNT_KEYS = ['concurrencyLimit'] as const;
 
 /** Throws a readable Error for values that make no sense, so the admin endpoint can answer 400. */
 export function validateFaults(input: unknown): Partial<FaultConfig> {
@@ -77,6 +85,9 @@ export function validateFaults(input: unknown): Partial<FaultConfig> {
 		} else if ((DURATION_KEYS as readonly string[]).includes(key)) {
 			if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${key} must be a number >= 0`);
 			out[key as (typeof DURATION_KEYS)[number]] = value;
+		} else if ((COUNT_KEYS as readonly string[]).includes(key)) {
+			if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new Error(`${key} must be an integer >= 0`);
+			out[key as (typeof COUNT_KEYS)[number]] = value;
 		} else if (key === 'seed') {
 			if (value === null || value === undefined) out.seed = undefined;
 			else if (typeof value !== 'number' || !Number.isInteger(value)) throw new Error('seed must be an integer');

@@ -43,6 +43,8 @@ function recordedHeaders(req: IncomingMessage): { headers?: Record<string, strin
 export class SandboxServer {
 	private readonly server: http.Server;
 	private address: AddressInfo | null = null;
+	/** Twilio requests in flight per account, for `concurrencyLimit`. */
+	private readonly inFlight = new Map<string, number>();
 
 	constructor(
 		private readonly core: SandboxCore,
@@ -130,6 +132,29 @@ export class SandboxServer {
 		}
 	}
 
+	/**
+	 * Twilio's account-wide concurrent-request limit (fault `concurrencyLimit`). A request counts
+	 * from its arrival to its answer (or reset), latency included, as it would at Twilio; a refused
+	 * one is answered at once and counts for nothing.
+	 */
+	private admitConcurrent(req: IncomingMessage, res: ServerResponse, route: string): { admitted: boolean; inFlight: number; headers(): Record<string, string> } {
+		const limit = this.core.faults.get().concurrencyLimit;
+		if (limit <= 0 || !route.startsWith('twilio.')) return { admitted: true, inFlight: 0, headers: () => ({}) };
+		// An API key counts against its account, as at Twilio; unauthenticated requests share one bucket.
+		const username = parseBasicAuth(req.headers.authorization)?.username ?? '';
+		const account = this.core.store.apiKeys.get(username)?.accountSid ?? username;
+		const inFlight = this.inFlight.get(account) ?? 0;
+		const headers = () => ({ 'Twilio-Concurrent-Requests': String(this.inFlight.get(account) ?? 0) });
+		if (inFlight >= limit) return { admitted: false, inFlight, headers: () => ({}) };
+		this.inFlight.set(account, inFlight + 1);
+		res.on('close', () => {
+			const left = (this.inFlight.get(account) ?? 1) - 1;
+			if (left > 0) this.inFlight.set(account, left);
+			else this.inFlight.delete(account);
+		});
+		return { admitted: true, inFlight: inFlight + 1, headers };
+	}
+
 	private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
 		const { core } = this;
 		const started = Date.now();
@@ -176,11 +201,17 @@ export class SandboxServer {
 			});
 			core.log(`${method} ${url.pathname} -> ${status || 'reset'} ${Date.now() - started}ms${fault ? ` [${fault}]` : ''}`);
 		};
+		const concurrency = this.admitConcurrent(req, res, name);
 		const reply = (r: RouteResponse, fault: string | null): void => {
 			core.stats.response(r.status);
 			record(r.status, fault, r.body);
-			send(res, r, { 'Twilio-Request-Id': newSid('RQ') });
+			send(res, r, { 'Twilio-Request-Id': newSid('RQ'), ...concurrency.headers() });
 		};
+		if (!concurrency.admitted) {
+			core.stats.fault('concurrency429');
+			reply(twilioErrors.tooManyConcurrent(concurrency.inFlight).toResponse(), 'concurrency429');
+			return;
+		}
 
 		const decision = core.faults.decide(name);
 		if (decision.delayMs > 0) {

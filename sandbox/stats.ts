@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export type FaultKind = 'latency' | 'rate429' | 'rate5xx' | 'rate5xxBefore' | 'reset' | 'resetAfter' | 'slow';
+export type FaultKind = 'latency' | 'rate429' | 'concurrency429' | 'rate5xx' | 'rate5xxBefore' | 'reset' | 'resetAfter' | 'slow';
 
 /** A resource a request stored although its client got a 500 (`rate5xx`) or a reset (`resetAfter`). */
 export interface FaultedCreate {
@@ -77,6 +77,7 @@ interface KeyEntry {
 const noFaults = (): Record<FaultKind, number> => ({
 	latency: 0,
 	rate429: 0,
+	concurrency429: 0,
 	rate5xx: 0,
 	rate5xxBefore: 0,
 	reset: 0,

@@ -36,6 +36,9 @@ export const twilioErrors = {
 	methodNotAllowed: (method: string) => new TwilioApiError(405, 20004, `Method not allowed: ${method}`),
 	tooManyRequests: (retryAfterSec: number) =>
 		new TwilioApiError(429, 20429, 'Too Many Requests', { 'Retry-After': String(retryAfterSec) }),
+	/** Over the account's concurrent-request limit: Twilio says how many were in flight, not when to come back. */
+	tooManyConcurrent: (inFlight: number) =>
+		new TwilioApiError(429, 20429, 'Too Many Requests', { 'Twilio-Concurrent-Requests': String(inFlight) }),
 	internal: () => new TwilioApiError(500, 20500, 'Internal Server Error'),
 	unavailable: () => new TwilioApiError(503, 20503, 'Service Unavailable'),
 	payloadTooLarge: () => new TwilioApiError(413, 20001, 'Request body too large'),

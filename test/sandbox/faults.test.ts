@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { FULL_ACCOUNT, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
+import { API_KEY, FULL_ACCOUNT, NUMBER_MAIN, NUMBER_TRIAL, RESEND_FROM, RESEND_FULL_KEY, SAMPLE_RECIPIENT, TRIAL_ACCOUNT, TRIAL_VERIFIED_NUMBERS } from '../../sandbox/fixtures';
 import { basic, createRaw, postJson, request } from './helpers';
 
 let sandbox: Sandbox;
@@ -26,6 +26,52 @@ describe('fault injection', () => {
 		expect(stats.faults.rate429).toBe(1);
 		expect(stats.createsAccepted).toBe(0);
 		expect(stats.responsesByStatus['429']).toBe(1);
+	});
+
+	it('concurrencyLimit refuses requests over the account-wide limit at once, with 20429 and Twilio-Concurrent-Requests; the others carry the count', async () => {
+		sandbox.faults.set({ concurrencyLimit: 2, latencyMs: 300 });
+		const started = Date.now();
+		const answers = await Promise.all([0, 1, 2, 3, 4].map((i) => createRaw(sandbox, { ...params, Body: `limit ${i}` })));
+		const refused = answers.filter((r) => r.status === 429);
+		const accepted = answers.filter((r) => r.status === 201);
+		expect(accepted).toHaveLength(2);
+		expect(refused).toHaveLength(3);
+		for (const r of refused) {
+			expect(r.json).toMatchObject({ code: 20429, status: 429 });
+			expect(r.headers['twilio-concurrent-requests']).toBe('2');
+			// Twilio does not say when to come back for a concurrency refusal.
+			expect(r.headers['retry-after']).toBeUndefined();
+		}
+		for (const r of accepted) expect(['1', '2']).toContain(r.headers['twilio-concurrent-requests']);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+		// Refused requests are never processed, and the slots come back once answered.
+		expect(sandbox.state.messages.size).toBe(2);
+		expect(sandbox.stats().faults.concurrency429).toBe(3);
+		const next = await createRaw(sandbox, { ...params, Body: 'limit again' });
+		expect(next.status).toBe(201);
+	});
+
+	it('concurrencyLimit counts an API key against its account, counts each account apart, and leaves Resend alone', async () => {
+		sandbox.faults.set({ concurrencyLimit: 1, latencyMs: 300 });
+		const viaKey = basic(API_KEY.sid, API_KEY.secret);
+		const [token, key, trial] = await Promise.all([
+			createRaw(sandbox, params),
+			createRaw(sandbox, { ...params, Body: 'via key' }, viaKey),
+			createRaw(sandbox, { To: TRIAL_VERIFIED_NUMBERS[0], From: NUMBER_TRIAL.phoneNumber, Body: 'other account' }, basic(TRIAL_ACCOUNT.sid, TRIAL_ACCOUNT.authToken), TRIAL_ACCOUNT.sid),
+		]);
+		expect([token.status, key.status].sort()).toEqual([201, 429]);
+		expect(trial.status).toBe(201);
+		const emails = await Promise.all(
+			[0, 1].map((i) =>
+				request(`${sandbox.url}/emails`, {
+					method: 'POST',
+					headers: { Authorization: `Bearer ${RESEND_FULL_KEY.token}`, 'Content-Type': 'application/json' },
+					body: JSON.stringify({ from: RESEND_FROM, to: ['someone@example.com'], subject: `limit ${i}`, text: 'x' }),
+				}),
+			),
+		);
+		expect(emails.map((r) => r.status)).toEqual([200, 200]);
+		expect(() => sandbox.faults.set({ concurrencyLimit: 1.5 })).toThrow(/integer/);
 	});
 
 	it('5xx-after answers 500 but the message exists ("outcome unknown")', async () => {

@@ -3,7 +3,7 @@
  * client) call this and nothing else, so timeouts, retries and "outcome unknown" behave the same everywhere.
  */
 import { fetch } from 'undici';
-import { sleepBeforeRetry } from '../runner/slots';
+import { noteAnswer, sleepBeforeRetry } from '../runner/slots';
 import { proxyFailureOf, routeFor, type ProxyConnectError, type Route } from './dispatcher';
 import { decideRetry, DEFAULT_RETRY, isNotSentCode, type AttemptOutcome, type RequestKind, type RetrySettings } from './retryPolicy';
 
@@ -20,6 +20,8 @@ export interface HttpResponse {
 	status: number;
 	headers: Record<string, string>;
 	body: string;
+	/** The exact bytes of a 2xx answer, when the request asked for `binary` (media downloads). */
+	bytes?: Buffer;
 	attempts: number;
 }
 
@@ -33,6 +35,8 @@ export interface SendOptions {
 	 * Resend's quota 429s: waiting seconds cannot help when the daily quota is spent.
 	 */
 	isFinal?: (response: HttpResponse) => boolean;
+	/** Keep a 2xx answer's body as bytes (audio, images): decoding it as text would corrupt it. Errors stay text. */
+	binary?: boolean;
 }
 
 export type LookUpResult =
@@ -138,6 +142,7 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 		let route: Route | undefined;
 		let proxyFailure: ProxyConnectError | undefined;
 		const timeout = timeoutSignal(opts.timeoutMs);
+		const startedAt = Date.now();
 		try {
 			route = routeFor(req.url);
 			if (route.broken) throw route.broken;
@@ -150,9 +155,12 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 				redirect: 'manual',
 				dispatcher: route.dispatcher,
 			});
-			const body = await res.text();
-			response = { status: res.status, headers: Object.fromEntries(res.headers.entries()), body, attempts: attempt };
+			const ok = res.status >= 200 && res.status < 300;
+			const bytes = opts.binary && ok ? Buffer.from(await res.arrayBuffer()) : undefined;
+			const body = bytes ? '' : await res.text();
+			response = { status: res.status, headers: Object.fromEntries(res.headers.entries()), body, ...(bytes ? { bytes } : {}), attempts: attempt };
 			outcome = { type: 'response', status: res.status, headers: response.headers };
+			noteAnswer(res.status, response.headers, startedAt);
 		} catch (error) {
 			failure = error;
 			proxyFailure = route?.proxy ? proxyFailureOf(error, route.proxy.url) : undefined;

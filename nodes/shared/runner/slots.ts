@@ -9,21 +9,26 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sleep } from '../http/retryPolicy';
+import { AdaptiveLimit, reportedConcurrency } from './adaptive';
 
 /**
- * A counting semaphore with two first-come-first-served queues. Items coming back from a retry
- * wait go before items not started yet: otherwise fresh items keep taking the slots, and the
- * items that were rate limited pile up at the end of the run.
+ * A counting semaphore with two first-come-first-served queues, whose size follows the vendor (see
+ * ./adaptive.ts). Items coming back from a retry wait go before items not started yet: otherwise
+ * fresh items keep taking the slots, and the items that were rate limited pile up at the end of the run.
  */
 export class Slots {
 	private readonly returning: Array<() => void> = [];
 	private readonly starting: Array<() => void> = [];
+	private inUse = 0;
+	readonly limit: AdaptiveLimit;
 
-	constructor(private free: number) {}
+	constructor(concurrency: number, now?: () => number) {
+		this.limit = new AdaptiveLimit(concurrency, now);
+	}
 
 	acquire(returning: boolean): Promise<void> {
-		if (this.free > 0) {
-			this.free--;
+		if (this.inUse < this.limit.current && this.returning.length + this.starting.length === 0) {
+			this.inUse++;
 			return Promise.resolve();
 		}
 		return new Promise((resolve) => (returning ? this.returning : this.starting).push(resolve));
@@ -31,9 +36,27 @@ export class Slots {
 
 	/** Hands the slot straight to the next waiter, so nobody can take it in between. */
 	release(): void {
-		const next = this.returning.shift() ?? this.starting.shift();
-		if (next) next();
-		else this.free++;
+		this.inUse--;
+		this.pump();
+	}
+
+	/** What the vendor answered a request sent at `startedAt`: the window grows or shrinks. */
+	answered(status: number, headers: Record<string, string> | undefined, startedAt: number): void {
+		if (status === 429) this.limit.refused429(startedAt, reportedConcurrency(headers));
+		else {
+			this.limit.answered(reportedConcurrency(headers));
+			this.pump();
+		}
+	}
+
+	/** A shrunk window is honoured as slots come back: nothing in flight is cancelled. */
+	private pump(): void {
+		while (this.inUse < this.limit.current) {
+			const next = this.returning.shift() ?? this.starting.shift();
+			if (!next) return;
+			this.inUse++;
+			next();
+		}
 	}
 }
 
@@ -56,6 +79,10 @@ export class ItemSlot {
 		await sleep(ms);
 		await (this.regaining ??= this.regain());
 		await this.gate();
+	}
+
+	answered(status: number, headers: Record<string, string> | undefined, startedAt: number): void {
+		this.slots.answered(status, headers, startedAt);
 	}
 
 	end(): void {
@@ -82,6 +109,11 @@ const current = new AsyncLocalStorage<ItemSlot>();
 
 export function runHoldingSlot<T>(slot: ItemSlot, fn: () => Promise<T>): Promise<T> {
 	return current.run(slot, fn);
+}
+
+/** send() reports each answer, so the run's window follows the vendor's concurrency limit. */
+export function noteAnswer(status: number, headers: Record<string, string> | undefined, startedAt: number): void {
+	current.getStore()?.answered(status, headers, startedAt);
 }
 
 /** send()'s pause before a retry. */

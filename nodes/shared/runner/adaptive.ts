@@ -1,0 +1,78 @@
+/**
+ * How many requests a run may have in flight, learnt from the vendor the way TCP learns a path's
+ * capacity: additive increase, multiplicative decrease.
+ *
+ * Twilio refuses requests over an account's concurrent-request limit with 429 (code 20429), and the
+ * limit is shared by everything using the account: other workflows, other queue-mode workers. The
+ * node's Max Concurrent Requests is the ceiling and the starting point; each refusal shrinks the
+ * window, each answered request grows it by 1/window (so by one request per round of answers).
+ *
+ * - One decrease per congestion episode: a burst over the limit is refused many times over, but all
+ *   those requests started before the first decrease, and shrinking for each would collapse the window.
+ * - Twilio reports the account's requests in flight (`Twilio-Concurrent-Requests`) on its answers.
+ *   A refusal's count is the account's limit as Twilio saw it: the first decrease from a window far
+ *   above it lands just under it at once, instead of after many halvings. And an answer whose count
+ *   says the account is already at that limit is no reason to grow: the window grows only while the
+ *   account has room, so a run stops probing a limit it knows (TCP cannot see the queue; we can).
+ * - The factor is gentle (0.9, not TCP's 0.5): a refused request costs one quick round trip and is
+ *   never processed, and halving would leave a lone worker at 3/4 of its account's capacity.
+ */
+export const DECREASE_FACTOR = 0.9;
+
+export class AdaptiveLimit {
+	private window: number;
+	private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+	private refusals = 0;
+	/** The account's limit, as the latest refusal reported it; unknown until one does. */
+	private accountLimit?: number;
+
+	constructor(
+		private readonly ceiling: number,
+		private readonly now: () => number = Date.now,
+	) {
+		this.window = Math.max(1, ceiling);
+	}
+
+	/** Requests the run may have in flight now. */
+	get current(): number {
+		return Math.max(1, Math.floor(this.window));
+	}
+
+	get refused(): number {
+		return this.refusals;
+	}
+
+	/**
+	 * An answer that was not a refusal: the vendor had room for this request. `reported` is the
+	 * account's count of requests in flight on that answer, when it has one.
+	 */
+	answered(reported?: number): void {
+		if (reported !== undefined && this.accountLimit !== undefined && reported >= this.accountLimit) {
+			// Full, as far as we know; a count above the known limit means the limit was raised.
+			this.accountLimit = reported;
+			return;
+		}
+		this.window = Math.min(this.ceiling, this.window + 1 / this.window);
+	}
+
+	/**
+	 * A 429. `startedAt` is when the refused request was sent; `reported` the vendor's count of the
+	 * account's requests in flight, when its answer has one.
+	 */
+	refused429(startedAt: number, reported?: number): void {
+		this.refusals++;
+		if (reported !== undefined && Number.isFinite(reported) && reported > 0) this.accountLimit = reported;
+		if (startedAt <= this.lastDecreaseAt) return;
+		this.lastDecreaseAt = this.now();
+		const seen = reported !== undefined && Number.isFinite(reported) && reported > 0 ? Math.min(this.window, reported) : this.window;
+		this.window = Math.max(1, seen * DECREASE_FACTOR);
+	}
+}
+
+/** Twilio's header, as undici hands it over (lower case). */
+export function reportedConcurrency(headers: Record<string, string> | undefined): number | undefined {
+	const raw = headers?.['twilio-concurrent-requests'];
+	if (raw === undefined) return undefined;
+	const n = Number(raw);
+	return Number.isFinite(n) && n > 0 ? n : undefined;
+}
