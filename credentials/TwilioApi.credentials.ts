@@ -115,7 +115,7 @@ export class TwilioApi implements ICredentialType {
 			default: 'http://127.0.0.1:8787',
 			displayOptions: { show: { useCustomBaseUrl: [true] } },
 			description:
-				'Replaces https://api.twilio.com, https://messaging.twilio.com and https://verify.twilio.com for every request',
+				'Replaces https://api.twilio.com, https://messaging.twilio.com, https://verify.twilio.com and https://lookups.twilio.com for every request',
 		},
 	];
 

@@ -69,7 +69,7 @@ export function createTwilioClient(c: TwilioCredentials, settings: Partial<Trans
 	});
 	if (c.baseUrl) {
 		// Each domain joins its own base URL with the path; the sandbox serves them all on one origin.
-		for (const domain of [client.api, client.messaging, client.verify]) domain.baseUrl = c.baseUrl;
+		for (const domain of [client.api, client.messaging, client.verify, client.lookups]) domain.baseUrl = c.baseUrl;
 	}
 	return client;
 }
