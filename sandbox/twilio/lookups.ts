@@ -161,7 +161,7 @@ const CALLER_NAMES: Partial<Record<LineType, { caller_name: string | null; calle
 
 export type Parsed =
 	| { valid: true; e164: string; country: Country; nsn: string }
-	| { valid: false; phoneNumber: string; errors: ValidationError[] };
+	| { valid: false; phoneNumber: string | null; errors: ValidationError[] };
 
 // What people write between digits; Twilio reads through it.
 const SEPARATORS = /[\s.()\-]/g;
@@ -171,7 +171,8 @@ const READABLE = /^[0-9A-Za-z+()\-.\s]+$/;
 /** How Twilio reads the path's PhoneNumber: E.164, or national for CountryCode (default US). */
 export function parsePhoneNumber(raw: string, countryCode: string | undefined): Parsed {
 	const compact = raw.replace(SEPARATORS, '');
-	if (!/^\+?\d+$/.test(compact)) return { valid: false, phoneNumber: raw, errors: ['NOT_A_NUMBER'] };
+	// Text that is no number has no E.164 form to give back, so phone_number is null.
+	if (!/^\+?\d+$/.test(compact)) return { valid: false, phoneNumber: null, errors: ['NOT_A_NUMBER'] };
 	let country: Country | undefined;
 	let nsn: string;
 	if (compact.startsWith('+')) {
@@ -246,7 +247,7 @@ function readCountryCode(ctx: RouteContext): string | undefined {
 }
 
 /** Every property of the spec's LookupResponse, null unless requested and known. */
-export function renderLookup(parsed: Parsed, fields: Set<string>, baseUrl: string) {
+export function renderLookup(parsed: Parsed, fields: Set<string>, baseUrl: string, raw: string) {
 	const empty = {
 		caller_name: null,
 		sim_swap: null,
@@ -268,7 +269,7 @@ export function renderLookup(parsed: Parsed, fields: Set<string>, baseUrl: strin
 			valid: false,
 			validation_errors: parsed.errors,
 			...empty,
-			url: `${baseUrl}/v2/PhoneNumbers/${encodeURIComponent(parsed.phoneNumber)}`,
+			url: `${baseUrl}/v2/PhoneNumbers/${encodeURIComponent(parsed.phoneNumber ?? raw)}`,
 		};
 	}
 	const { e164, country, nsn } = parsed;
@@ -291,7 +292,7 @@ function fetchPhoneNumber(ctx: RouteContext) {
 	if (!READABLE.test(raw)) throw twilioErrors.notFound(`/v2/PhoneNumbers/${raw}`);
 	const fields = readFields(ctx);
 	const countryCode = readCountryCode(ctx);
-	return { status: 200, body: renderLookup(parsePhoneNumber(raw.trim(), countryCode), fields, ctx.baseUrl) };
+	return { status: 200, body: renderLookup(parsePhoneNumber(raw.trim(), countryCode), fields, ctx.baseUrl, raw.trim()) };
 }
 
 export const lookupRoutes: Route[] = [

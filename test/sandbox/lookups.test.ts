@@ -106,6 +106,11 @@ describe('basic lookup: validation and formatting', () => {
 		expect(Object.keys(r.json).sort()).toEqual([...SPEC_FIELDS].sort());
 	});
 
+	it('text that is no number has no phone_number to give back', async () => {
+		const r = await rawGet(`/v2/PhoneNumbers/${encodeURIComponent('1-800-FLOWERS')}`);
+		expect(r.json).toMatchObject({ valid: false, validation_errors: ['NOT_A_NUMBER'], phone_number: null, url: `${sandbox.url}/v2/PhoneNumbers/1-800-FLOWERS` });
+	});
+
 	it('an unknown country for a national number is INVALID_COUNTRY_CODE', async () => {
 		const n = await lookUp('0123456789', { countryCode: 'JP' });
 		expect(n).toMatchObject({ valid: false, validationErrors: ['INVALID_COUNTRY_CODE'] });
