@@ -60,16 +60,20 @@ const phoneNumber = z.unknown().transform((raw, ctx) => {
 	return compact;
 });
 
-const countryCode = z.unknown().transform((raw, ctx) => {
-	if (raw === undefined || raw === null) return undefined;
-	const text = String(raw).trim();
-	if (text === '') return undefined;
-	if (!/^[A-Za-z]{2}$/.test(text)) {
-		addProblem(ctx, { message: 'not a two-letter country code', fix: 'Use an ISO 3166-1 alpha-2 code such as US, GB, DE or FR, or leave it empty for numbers written with +' });
-		return z.NEVER;
-	}
-	return text.toUpperCase();
-});
+// Optional so an absent key (no option added) is undefined rather than a zod "nonoptional" error.
+const countryCode = z
+	.unknown()
+	.transform((raw, ctx) => {
+		if (raw === undefined || raw === null) return undefined;
+		const text = String(raw).trim();
+		if (text === '') return undefined;
+		if (!/^[A-Za-z]{2}$/.test(text)) {
+			addProblem(ctx, { message: 'not a two-letter country code', fix: 'Use an ISO 3166-1 alpha-2 code such as US, GB, DE or FR, or leave it empty for numbers written with +' });
+			return z.NEVER;
+		}
+		return text.toUpperCase();
+	})
+	.optional();
 
 const dataPackages = z.unknown().transform((raw, ctx) => {
 	// An expression may give a comma-separated string, as Twilio's own Fields is written.

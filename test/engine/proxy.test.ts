@@ -9,9 +9,14 @@ import { SAMPLE_RECIPIENT, VERIFY_SERVICE } from '../../sandbox/fixtures';
 import { startFixedHostProxy, type FixedHostProxy } from '../../scripts/n8n/fixedHostProxy';
 import { restoreProxyEnvAfterAll, setProxyEnv } from '../support/proxyEnv';
 import { runEmailNode } from '../support/resendWorkflows';
-import { runNode } from '../support/twilioWorkflows';
+import { CREDENTIAL_TYPES, runNode, TWILIO_CREDENTIAL_REF, twilioCredential } from '../support/twilioWorkflows';
+import { itemsSource, runWorkflow } from '../support/engine';
+import { LookUpPhone } from '../../nodes/LookUpPhone/LookUpPhone.node';
 
 const NO_BASE_URL = { useCustomBaseUrl: false };
+// Look Up Phone is not in twilioWorkflows' node list (shared with other suites), so it runs in its own workflow.
+const source = itemsSource([{}]);
+const lookupNode = { id: 'lookup', name: 'Look Up Phone', type: 'CUSTOM.lookUpPhone', typeVersion: 1, position: [200, 0] as [number, number], credentials: { twilioCommsApi: TWILIO_CREDENTIAL_REF } };
 
 let sandbox: Sandbox;
 /** Tunnels the vendors' hosts (it is never used for them here: the sandbox is plain http). */
@@ -23,7 +28,7 @@ restoreProxyEnvAfterAll();
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ statusStepMs: 50 });
-	proxy = await startFixedHostProxy({ hosts: ['api.twilio.com', 'verify.twilio.com', 'messaging.twilio.com', 'api.resend.com'], target: () => sandbox.url });
+	proxy = await startFixedHostProxy({ hosts: ['api.twilio.com', 'verify.twilio.com', 'messaging.twilio.com', 'lookups.twilio.com', 'api.resend.com'], target: () => sandbox.url });
 	refusing = await startFixedHostProxy({ hosts: [], target: () => sandbox.url });
 });
 afterAll(async () => {
@@ -80,6 +85,19 @@ describe('a proxy that refuses', () => {
 					timeoutMs: 20_000,
 				}),
 			'Verify Phone failed',
+		],
+		[
+			'Look Up Phone',
+			'lookups.twilio.com',
+			() =>
+				runWorkflow(
+					{
+						nodes: [source, { ...lookupNode, parameters: { phoneNumber: SAMPLE_RECIPIENT } }],
+						connections: { [source.name]: { main: [[{ node: lookupNode.name, type: 'main', index: 0 }]] } },
+					},
+					{ nodeTypes: { 'CUSTOM.lookUpPhone': new LookUpPhone() }, credentialTypes: CREDENTIAL_TYPES, credentials: [twilioCredential(sandbox.url, NO_BASE_URL)], timeoutMs: 20_000 },
+				),
+			'Look Up Phone failed',
 		],
 		['Send Email', 'api.resend.com', () => email(NO_BASE_URL), 'Send Email failed'],
 	])('%s fails at once with an error naming the proxy and %s, and nothing is sent', async (_name, host, run, prefix) => {
