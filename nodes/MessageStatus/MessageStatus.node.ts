@@ -8,6 +8,14 @@ import { VendorClients } from './clients';
 import { messageStatusProperties } from './description';
 import { getStatus } from './get';
 import { getMany } from './list';
+import { downloadRecording, listRecordings } from './recordings';
+
+const OPERATIONS: Record<string, typeof getStatus | typeof getMany | typeof downloadRecording> = {
+	get: getStatus,
+	getMany,
+	listRecordings,
+	downloadRecording,
+};
 
 export class MessageStatus implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,9 +26,10 @@ export class MessageStatus implements INodeType {
 		icon: 'file:messageStatus.svg',
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "getMany" ? "get many " + $parameter["resource"] + "s" : "status of " + $parameter["id"]}}',
+		subtitle:
+			'={{ $parameter["operation"] === "getMany" ? "get many " + $parameter["resource"] + "s" : $parameter["operation"] === "listRecordings" ? "recordings of " + $parameter["callSid"] : $parameter["operation"] === "downloadRecording" ? "download " + $parameter["recordingSid"] : "status of " + $parameter["id"] }}',
 		description:
-			'Check whether an SMS, call or email arrived, wait for its final status, or list a conversation with stats. ID: the message SID (SM…/MM…), call SID (CA…) or Resend email ID a send returned.',
+			'Check whether an SMS, call or email arrived, wait for its final status, list a conversation with stats, or list and download call recordings. ID: the message SID (SM…/MM…), call SID (CA…) or Resend email ID a send returned.',
 		defaults: { name: 'Message Status' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -42,7 +51,7 @@ export class MessageStatus implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return returnFailuresToAgent(this, async () => {
 			const clients = new VendorClients(this);
-			const operation = this.getNodeParameter('operation', 0, 'get') === 'getMany' ? getMany : getStatus;
+			const operation = OPERATIONS[this.getNodeParameter('operation', 0, 'get') as string] ?? getStatus;
 			return runItems(
 				this,
 				(i) => operation(this, clients, i),

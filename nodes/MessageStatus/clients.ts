@@ -56,3 +56,5 @@ export const NEEDS: Record<IdKind, string> = {
 	call: 'Call SIDs are looked up with the Twilio credential.',
 	email: 'Resend email ids are looked up with the Resend credential.',
 };
+
+export const NEEDS_RECORDINGS = 'Call recordings are read with the Twilio credential.';

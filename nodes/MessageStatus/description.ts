@@ -4,6 +4,8 @@ import { fromNumberField } from '../shared/twilio/fields';
 import { MAX_PAGE_SIZE, MAX_POLL_SECONDS, MAX_WAIT_SECONDS, MIN_POLL_SECONDS } from './validation';
 
 const onGet = { show: { operation: ['get'] } };
+const onListRecordings = { show: { operation: ['listRecordings'] } };
+const onDownloadRecording = { show: { operation: ['downloadRecording'] } };
 const onGetMany = (extra: Record<string, Array<string | boolean>> = {}) => ({ show: { operation: ['getMany'], ...extra } });
 
 export const messageStatusProperties: INodeProperties[] = [
@@ -25,6 +27,18 @@ export const messageStatusProperties: INodeProperties[] = [
 				value: 'getMany',
 				description: 'List messages or calls with filters, a conversation between two numbers, or a summary',
 				action: 'Get many messages or calls',
+			},
+			{
+				name: 'List Call Recordings',
+				value: 'listRecordings',
+				description: 'List the recordings of a call placed with Record on: one item per recording, with its status, duration and media URL',
+				action: 'List the recordings of a call',
+			},
+			{
+				name: 'Download Recording',
+				value: 'downloadRecording',
+				description: 'Download the audio of a completed recording (MP3 or WAV) as binary data',
+				action: 'Download a call recording',
 			},
 		],
 	},
@@ -244,6 +258,88 @@ export const messageStatusProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
 				default: 50,
 				description: `Results per request to Twilio (1 to ${MAX_PAGE_SIZE}). Larger pages mean fewer requests.`,
+			},
+			...runnerOptionFields(),
+		],
+	},
+
+	// ---- Recordings ---------------------------------------------------------------------------
+	{
+		displayName: 'Call SID',
+		name: 'callSid',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: onListRecordings,
+		placeholder: 'CA0123456789abcdef0123456789abcdef',
+		hint: 'Map the "sid" of Voice Message or Outbound Call, or the "callSid" of a Twilio Comms Trigger event',
+		description: 'The call whose recordings to list. Calls are recorded when Voice Message or Outbound Call has the Record option on.',
+	},
+	{
+		displayName: 'Recording SID',
+		name: 'recordingSid',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: onDownloadRecording,
+		placeholder: 'RE0123456789abcdef0123456789abcdef',
+		hint: 'Map the "recordingSid" of a Recording Completed event (Twilio Comms Trigger) or of List Call Recordings',
+		description: 'The recording to download. Its status must be completed.',
+	},
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		default: 'mp3',
+		displayOptions: onDownloadRecording,
+		options: [
+			{ name: 'MP3', value: 'mp3', description: 'Compressed, smaller (audio/mpeg)' },
+			{ name: 'WAV', value: 'wav', description: 'Uncompressed PCM, as Twilio recorded it (audio/x-wav)' },
+		],
+		description: 'The audio format Twilio serves the recording in',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: onDownloadRecording,
+		hint: 'The name of the output binary field to put the file in',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: onListRecordings,
+		options: [
+			{
+				displayName: 'Include Raw',
+				name: 'includeRaw',
+				type: 'boolean',
+				default: false,
+				description: "Whether each item also carries Twilio's full Recording resource under raw",
+			},
+			...runnerOptionFields(),
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: onDownloadRecording,
+		options: [
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'call-recording.mp3',
+				description: 'Name of the output file. Empty: the recording SID and the format, e.g. RE….mp3.',
 			},
 			...runnerOptionFields(),
 		],

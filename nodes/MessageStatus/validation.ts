@@ -3,7 +3,7 @@
  * the field, the value and the item (see shared/validation/errors.ts).
  */
 import { z } from 'zod';
-import { boundedInt, isoDateTime, optional } from '../shared/validation/common';
+import { boundedInt, isBlank, isoDateTime, optional, sid } from '../shared/validation/common';
 import { addProblem, parseField } from '../shared/validation/issues';
 import { e164Schema, hasWhatsAppPrefix, isAlphanumericSenderId, isShortCode, whatsAppAddressSchema } from '../shared/validation/phone';
 import { CHANNEL_CHOICES, detectKind, ID_EXAMPLES, KIND_NAMES, type IdKind } from './ids';
@@ -129,3 +129,56 @@ export const listSchema = z
 			if (!v.numberB) addProblem(ctx, { message: 'a conversation needs both numbers', fix: 'Enter the other party\'s number, e.g. +14155550123', path: ['numberB'] });
 		}
 	});
+
+// ---- Recordings ---------------------------------------------------------------------------------
+
+export const RECORDING_FORMATS = ['mp3', 'wav'] as const;
+export type RecordingFormat = (typeof RECORDING_FORMATS)[number];
+
+export const RECORDING_LABELS: Record<string, string> = {
+	callSid: 'Call SID',
+	recordingSid: 'Recording SID',
+	format: 'Format',
+	binaryPropertyName: 'Put Output File in Field',
+	fileName: 'File Name',
+};
+
+/** A required SID: a blank one is "missing", anything else must be the prefix and 32 hex characters. */
+function requiredSid(prefix: 'CA' | 'RE', mapHint: string) {
+	return z.unknown().transform((raw, ctx) => {
+		const text = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw);
+		if (isBlank(text)) {
+			addProblem(ctx, { message: 'a SID is required', fix: mapHint });
+			return z.NEVER;
+		}
+		return parseField(ctx, sid(prefix), text, []) ?? z.NEVER;
+	});
+}
+
+export const listRecordingsSchema = z.object({
+	callSid: requiredSid('CA', 'Map the "sid" of a Voice Message or Outbound Call output, or the "callSid" of a Twilio Comms Trigger event'),
+	includeRaw: z.boolean(),
+});
+
+/** n8n binary field names: letters, digits, _ and -, as n8n's own nodes accept them. */
+const BINARY_FIELD = /^[A-Za-z0-9_-]{1,100}$/;
+
+export const downloadRecordingSchema = z.object({
+	recordingSid: requiredSid('RE', 'Map the "recordingSid" of a Recording Completed event, or of a List Call Recordings item'),
+	format: z.enum(RECORDING_FORMATS),
+	binaryPropertyName: z.string().transform((raw, ctx) => {
+		const name = raw.trim();
+		if (BINARY_FIELD.test(name)) return name;
+		addProblem(ctx, { message: 'is not a field name', fix: 'Use letters, digits, _ or -, e.g. data' });
+		return z.NEVER;
+	}),
+	fileName: z.string().transform((raw, ctx) => {
+		const name = raw.trim();
+		if (name === '') return undefined;
+		if (/[/\\\u0000-\u001f]/.test(name) || name.length > 200) {
+			addProblem(ctx, { message: 'is not a file name', fix: 'Use a plain name without slashes or control characters, e.g. call-recording.mp3' });
+			return z.NEVER;
+		}
+		return name;
+	}),
+});

@@ -72,6 +72,7 @@ export const outboundCallProperties: INodeProperties[] = [
 				'machineDetectionTimeout',
 				'record',
 				'recordingStatusCallback',
+				'recordingStatusCallbackEvent',
 				'sendDigits',
 				'statusCallback',
 				'statusCallbackEvents',

@@ -11,6 +11,12 @@ export const EVENT_OPTIONS = [
 	{ name: 'Incoming Call', value: 'incomingCall', description: 'Someone calls the number (VoiceUrl)' },
 	{ name: 'Message Status', value: 'messageStatus', description: 'Status callbacks of messages sent with this URL as Status Callback' },
 	{ name: 'Call Status', value: 'callStatus', description: 'Call status callbacks, and the digits of a Voice Message acknowledgement (&lt;Gather&gt;)' },
+	{
+		name: 'Recording Completed',
+		value: 'recordingCompleted',
+		description:
+			'A call recording is ready to download: set this URL as the Recording Status Callback URL of Voice Message or Outbound Call (with Record on)',
+	},
 ];
 
 /** An expression true when some enabled event is answered by the workflow instead of the trigger. */

@@ -7,13 +7,14 @@ import type { TwilioParams } from '../shared/twilio/webhookRequest';
 
 export type { TwilioParams };
 
-export type TriggerEvent = 'incomingSms' | 'incomingCall' | 'messageStatus' | 'callStatus';
+export type TriggerEvent = 'incomingSms' | 'incomingCall' | 'messageStatus' | 'callStatus' | 'recordingCompleted';
 
 export const EVENT_LABELS: Record<TriggerEvent, string> = {
 	incomingSms: 'incoming SMS/MMS',
 	incomingCall: 'incoming call',
 	messageStatus: 'message status callback',
 	callStatus: 'call status callback',
+	recordingCompleted: 'recording status callback',
 };
 
 export function param(params: TwilioParams, key: string): string {
@@ -22,12 +23,19 @@ export function param(params: TwilioParams, key: string): string {
 }
 
 /**
+ * - A recording status callback carries RecordingSid and RecordingStatus, and also CallSid, so it is
+ *   told apart first. Only `completed` is the Recording Completed event; `in-progress` and `absent`
+ *   (sent when asked for) are not. A <Record> or <Dial record> action carries RecordingSid but no
+ *   RecordingStatus: it is about the call, as before.
  * - A message status callback carries MessageStatus; an inbound message carries SmsStatus=received
  *   (or Body) and no MessageStatus.
  * - A call status callback carries CallbackSource (call-progress-events); a <Gather> action carries
  *   Digits. An incoming call's own webhook has neither.
  */
 export function classify(params: TwilioParams): TriggerEvent | undefined {
+	if (param(params, 'RecordingSid') && param(params, 'RecordingStatus')) {
+		return param(params, 'RecordingStatus') === 'completed' ? 'recordingCompleted' : undefined;
+	}
 	if (param(params, 'CallSid')) {
 		if (param(params, 'CallbackSource') || param(params, 'Digits') || param(params, 'SpeechResult')) return 'callStatus';
 		const status = param(params, 'CallStatus');
@@ -57,6 +65,8 @@ export function dedupeKey(event: TriggerEvent, params: TwilioParams, idempotency
 			return `c:${param(params, 'CallSid')}`;
 		case 'callStatus':
 			return `c:${param(params, 'CallSid')}:${param(params, 'CallStatus')}:${param(params, 'SequenceNumber')}:${param(params, 'Digits')}`;
+		case 'recordingCompleted':
+			return `r:${param(params, 'RecordingSid')}:${param(params, 'RecordingStatus')}`;
 	}
 }
 
@@ -72,12 +82,54 @@ function media(params: TwilioParams): Array<{ url: string; contentType: string }
 
 const orNull = (s: string): string | null => (s === '' ? null : s);
 
-/** One flat item: the fields people map most, null where the event has none, and every parameter in `raw`. */
-export function toOutput(event: TriggerEvent, params: TwilioParams): IDataObject {
-	const p = (k: string) => param(params, k);
-	const errorCode = p('ErrorCode');
+function rawOf(params: TwilioParams): IDataObject {
 	const raw: IDataObject = {};
 	for (const [k, v] of Object.entries(params)) if (v !== undefined) raw[k] = v;
+	return raw;
+}
+
+const intOrNull = (s: string): number | null => (/^-?\d+$/.test(s) ? Number(s) : null);
+
+/** Twilio writes RecordingStartTime as RFC 2822; ISO is what n8n's date handling expects. */
+function isoOrNull(s: string): string | null {
+	const t = s === '' ? NaN : Date.parse(s);
+	return Number.isNaN(t) ? orNull(s) : new Date(t).toISOString();
+}
+
+/**
+ * A recording has its own fields: none of the message or call fields (from, to, body…) apply. The
+ * RecordingUrl has no extension; Twilio serves .mp3 and .wav from it (with the account's credentials).
+ */
+function recordingOutput(params: TwilioParams): IDataObject {
+	const p = (k: string) => param(params, k);
+	const url = p('RecordingUrl');
+	const errorCode = intOrNull(p('ErrorCode'));
+	return {
+		event: 'recordingCompleted',
+		recordingSid: p('RecordingSid'),
+		callSid: orNull(p('CallSid')),
+		accountSid: orNull(p('AccountSid')),
+		status: p('RecordingStatus'),
+		duration: intOrNull(p('RecordingDuration')),
+		channels: intOrNull(p('RecordingChannels')),
+		source: orNull(p('RecordingSource')),
+		track: orNull(p('RecordingTrack')),
+		startTime: isoOrNull(p('RecordingStartTime')),
+		recordingUrl: orNull(url),
+		mediaUrl: url ? `${url}.mp3` : null,
+		mediaUrlWav: url ? `${url}.wav` : null,
+		// Twilio sends ErrorCode=0 when nothing went wrong.
+		errorCode: errorCode ? errorCode : null,
+		raw: rawOf(params),
+	};
+}
+
+/** One flat item: the fields people map most, null where the event has none, and every parameter in `raw`. */
+export function toOutput(event: TriggerEvent, params: TwilioParams): IDataObject {
+	if (event === 'recordingCompleted') return recordingOutput(params);
+	const p = (k: string) => param(params, k);
+	const errorCode = p('ErrorCode');
+	const raw = rawOf(params);
 	return {
 		event,
 		from: orNull(p('From')),

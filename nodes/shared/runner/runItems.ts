@@ -6,7 +6,7 @@
  * `$('Send SMS').item` see exactly what a sequential node would give them. The bound counts
  * requests in flight, not items alive: see ./slots.ts.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type NodeApiError } from 'n8n-workflow';
+import { NodeOperationError, type IBinaryKeyData, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type NodeApiError } from 'n8n-workflow';
 import { sleep } from '../http/retryPolicy';
 import { alreadySent, fingerprint, forgetRun, rememberSent, runKey, type Sent } from './sentLedger';
 import { ItemSlot, runHoldingSlot, Slots } from './slots';
@@ -19,7 +19,15 @@ export interface RunnerOptions {
 	perSecond?: number;
 }
 
-export type ItemOperation = (itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+/** An output item that carries files (a download) besides its JSON. */
+export class BinaryOutput {
+	constructor(
+		readonly json: IDataObject,
+		readonly binary: IBinaryKeyData,
+	) {}
+}
+
+export type ItemOperation = (itemIndex: number) => Promise<IDataObject | IDataObject[] | BinaryOutput>;
 export type ErrorMapper = (error: unknown, itemIndex: number) => NodeApiError | NodeOperationError;
 
 /**
@@ -117,7 +125,10 @@ export async function runItems(
 		}
 		try {
 			const out = await operation(i);
-			results[i] = (Array.isArray(out) ? out : [out]).map((json) => ({ json, pairedItem: { item: i } }));
+			results[i] =
+				out instanceof BinaryOutput
+					? [{ json: out.json, binary: out.binary, pairedItem: { item: i } }]
+					: (Array.isArray(out) ? out : [out]).map((json) => ({ json, pairedItem: { item: i } }));
 			sentNow.push(i);
 		} catch (raw) {
 			const error = toNodeError(raw, i);

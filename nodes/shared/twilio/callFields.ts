@@ -11,6 +11,7 @@ export type CallOptionName =
 	| 'machineDetectionTimeout'
 	| 'record'
 	| 'recordingStatusCallback'
+	| 'recordingStatusCallbackEvent'
 	| 'sendDigits'
 	| 'statusCallback'
 	| 'statusCallbackEvents'
@@ -54,15 +55,29 @@ const FIELDS: Record<CallOptionName, INodeProperties> = {
 		name: 'record',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to record the call. The recording URL arrives at the status callback.',
+		description:
+			'Whether to record the call. Set a Recording Status Callback URL to hear when the recording is ready; list and download recordings with Message Status.',
 	},
 	recordingStatusCallback: {
 		displayName: 'Recording Status Callback URL',
 		name: 'recordingStatusCallback',
 		type: 'string',
 		default: '',
-		placeholder: 'https://example.com/twilio/recording',
-		description: 'Twilio POSTs here when the recording is ready (needs Record)',
+		placeholder: 'https://n8n.example.com/webhook/…/webhook',
+		description:
+			'Twilio POSTs here when the recording is ready (needs Record). Paste the URL of a Twilio Comms Trigger listening for "Recording Completed" to start a workflow with the recording, e.g. to download it with Message Status.',
+	},
+	recordingStatusCallbackEvent: {
+		displayName: 'Recording Status Callback Events',
+		name: 'recordingStatusCallbackEvent',
+		type: 'multiOptions',
+		default: ['completed'],
+		options: [
+			{ name: 'In Progress', value: 'in-progress', description: 'The recording started' },
+			{ name: 'Completed', value: 'completed', description: 'The recording is ready to download' },
+			{ name: 'Absent', value: 'absent', description: 'Twilio kept no audio (too short or silent)' },
+		],
+		description: 'Which recording events are sent to the Recording Status Callback URL. Twilio sends only Completed unless told otherwise.',
 	},
 	sendDigits: {
 		displayName: 'Send Digits',
@@ -113,6 +128,7 @@ export function readCallOptions(ctx: IExecuteFunctions, i: number, options: IDat
 		timeout: options.timeout,
 		record: options.record === true,
 		recordingStatusCallback: options.recordingStatusCallback,
+		recordingStatusCallbackEvent: Array.isArray(options.recordingStatusCallbackEvent) ? options.recordingStatusCallbackEvent : undefined,
 		machineDetection: options.machineDetection,
 		machineDetectionTimeout: options.machineDetectionTimeout,
 		sendDigits: options.sendDigits,

@@ -19,6 +19,7 @@ export interface TwilioRequestOptions {
 	params?: Record<string, FormValue>;
 	data?: Record<string, FormValue>;
 	timeout?: number;
+	allowRedirects?: boolean;
 }
 
 export interface TransportSettings {
@@ -70,8 +71,13 @@ export function classify(method: string, uri: string): RequestKind {
 export class TwilioTransport {
 	constructor(private readonly settings: TransportSettings) {}
 
-	async request(opts: TwilioRequestOptions): Promise<Response<string>> {
-		const url = new URL(opts.uri);
+	/**
+	 * A request that accepts something other than JSON or text (e.g. `Accept: audio/mpeg` for a
+	 * recording's media, through the SDK's `client.request`) gets a 2xx body as a Buffer, byte for
+	 * byte; error answers stay text, so the SDK's RestException still reads Twilio's error JSON.
+	 */
+	async request(opts: TwilioRequestOptions): Promise<Response<string | Buffer>> {
+		let url = new URL(opts.uri);
 		const query = formEncode(opts.params);
 		if (query) url.search = url.search ? `${url.search}&${query}` : query;
 		const method = opts.method.toUpperCase();
@@ -80,24 +86,44 @@ export class TwilioTransport {
 			headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
 		}
 		const body = method === 'GET' || method === 'DELETE' ? undefined : formEncode(opts.data);
-		const res = await send(
-			{
-				method,
-				url: url.toString(),
-				headers,
-				body,
-				describe: opts.data ? { params: describeParams(opts.data) } : undefined,
-			},
-			{
-				kind: classify(method, url.toString()),
-				isFinal: isFinalTwilioResponse,
-				timeoutMs: opts.timeout ?? this.settings.timeoutMs,
-				retry: this.settings.retry,
-				onRetry: this.settings.onRetry,
-			},
-		);
-		return new Response(res.status, res.body, res.headers);
+		const binary = wantsBytes(headers);
+		for (let redirects = 0; ; redirects++) {
+			const res = await send(
+				{
+					method,
+					url: url.toString(),
+					headers,
+					body,
+					describe: opts.data ? { params: describeParams(opts.data) } : undefined,
+				},
+				{
+					kind: classify(method, url.toString()),
+					isFinal: isFinalTwilioResponse,
+					timeoutMs: opts.timeout ?? this.settings.timeoutMs,
+					retry: this.settings.retry,
+					onRetry: this.settings.onRetry,
+					binary,
+				},
+			);
+			const location = res.headers.location;
+			if (opts.allowRedirects && method === 'GET' && REDIRECTS.has(res.status) && location && redirects < MAX_REDIRECTS) {
+				const next = new URL(location, url);
+				// Media may be handed to a storage host: the credential never leaves Twilio's own origin.
+				if (next.origin !== url.origin) delete headers.Authorization;
+				url = next;
+				continue;
+			}
+			return new Response(res.status, res.bytes ?? res.body, res.headers);
+		}
 	}
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
+
+function wantsBytes(headers: Record<string, string>): boolean {
+	const accept = Object.entries(headers).find(([k]) => k.toLowerCase() === 'accept')?.[1];
+	return accept !== undefined && !/json|text|xml|\*\/\*/i.test(accept);
 }
 
 /** The request as the user would recognise it in an "outcome unknown" error. */

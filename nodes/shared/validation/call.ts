@@ -29,6 +29,7 @@ export type CallCreateParams = Pick<
 	| 'record'
 	| 'recordingStatusCallback'
 	| 'recordingStatusCallbackMethod'
+	| 'recordingStatusCallbackEvent'
 	| 'machineDetection'
 	| 'machineDetectionTimeout'
 	| 'sendDigits'
@@ -36,6 +37,7 @@ export type CallCreateParams = Pick<
 >;
 
 export const CALL_STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'] as const;
+export const RECORDING_STATUS_EVENTS = ['in-progress', 'completed', 'absent'] as const;
 export const MACHINE_DETECTION_MODES = ['Enable', 'DetectMessageEnd'] as const;
 export const MAX_LOOP = 10;
 export const MAX_PAUSE_SECONDS = 60;
@@ -53,6 +55,7 @@ export const CALL_LABELS: Record<string, string> = {
 	timeout: 'Timeout',
 	record: 'Record',
 	recordingStatusCallback: 'Recording Status Callback URL',
+	recordingStatusCallbackEvent: 'Recording Status Callback Events',
 	machineDetection: 'Machine Detection',
 	machineDetectionTimeout: 'Machine Detection Timeout',
 	sendDigits: 'Send Digits',
@@ -86,6 +89,7 @@ const callOptions = {
 	timeout: z.unknown().optional(),
 	record: z.boolean().optional(),
 	recordingStatusCallback: z.string().optional(),
+	recordingStatusCallbackEvent: z.array(z.string()).optional(),
 	machineDetection: z.string().optional(),
 	machineDetectionTimeout: z.unknown().optional(),
 	sendDigits: z.string().optional(),
@@ -153,6 +157,24 @@ function buildCallOptions(ctx: Ctx, raw: CallOptionsInput): Omit<CallCreateParam
 			out.recordingStatusCallback = url;
 			out.recordingStatusCallbackMethod = 'POST';
 		}
+	}
+	const recordingEvents = (raw.recordingStatusCallbackEvent ?? []).filter((e) => !isBlank(e));
+	const unknownRecordingEvents = recordingEvents.filter((e) => !(RECORDING_STATUS_EVENTS as readonly string[]).includes(e));
+	if (unknownRecordingEvents.length > 0) {
+		addProblem(ctx, {
+			path: ['recordingStatusCallbackEvent'],
+			message: `has unknown event${unknownRecordingEvents.length > 1 ? 's' : ''} ${unknownRecordingEvents.map((e) => JSON.stringify(e)).join(', ')}`,
+			fix: `Use any of ${RECORDING_STATUS_EVENTS.join(', ')}`,
+		});
+	} else if (!present(raw.recordingStatusCallback) && recordingEvents.length > 0 && recordingEvents.join() !== 'completed') {
+		// Completed alone is the option's default: adding the option without a URL is harmless then.
+		addProblem(ctx, {
+			path: ['recordingStatusCallbackEvent'],
+			message: 'events are chosen but there is no Recording Status Callback URL to send them to',
+			fix: 'Set a Recording Status Callback URL (e.g. a Twilio Comms Trigger URL), or remove the events',
+		});
+	} else if (recordingEvents.length > 0 && out.recordingStatusCallback) {
+		out.recordingStatusCallbackEvent = [...new Set(recordingEvents)];
 	}
 
 	if (present(raw.machineDetection)) {

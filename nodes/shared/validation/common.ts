@@ -65,6 +65,7 @@ const SID_NAMES: Record<string, string> = {
 	MG: 'Messaging Service',
 	MM: 'Message',
 	PN: 'Phone Number',
+	RE: 'Recording',
 	SK: 'API Key',
 	SM: 'Message',
 	VA: 'Verify Service',
