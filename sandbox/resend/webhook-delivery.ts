@@ -96,7 +96,7 @@ function attempt(core: SandboxCore, hook: WebhookRecord, event: WebhookEventReco
 		'content-length': String(Buffer.byteLength(event.body)),
 		'user-agent': 'Svix-Webhooks/1.0 (sandbox)',
 	};
-	return new Promise((resolve) => {
+	return new Promise<DeliveryAttempt>((resolve) => {
 		let settled = false;
 		const finish = (a: DeliveryAttempt) => {
 			if (!settled) {
@@ -121,7 +121,7 @@ function attempt(core: SandboxCore, hook: WebhookRecord, event: WebhookEventReco
 		req.end(event.body);
 	}).then((a) => {
 		core.log(`resend webhook ${event.type} ${event.id} -> ${hook.endpoint} ${a.status ?? a.error}`);
-		return a as DeliveryAttempt;
+		return a;
 	});
 }
 
