@@ -2,13 +2,13 @@
  * The default path, with no custom API Base URL: every action node, the list searches and the
  * credential tests call the vendors' real host names, through n8n's HTTPS_PROXY, as a company that
  * requires an outbound proxy runs them. This file starts its own n8n with HTTPS_PROXY (and
- * HTTP_PROXY) pointing at a local CONNECT proxy; the proxy tunnels the four vendor hosts to a local
+ * HTTP_PROXY) pointing at a local CONNECT proxy; the proxy tunnels the five vendor hosts to a local
  * TLS server (certificate trusted through NODE_EXTRA_CA_CERTS) that forwards to the sandbox, and
  * refuses everything else. It records the CONNECT targets and, per request, TLS SNI and Host, so
  * each node's host is proven, and nothing can reach the real Twilio or Resend.
  */
 import { randomUUID } from 'node:crypto';
-import { MESSAGING_SERVICE, SAMPLE_RECIPIENT, VERIFY_SERVICE } from '../../sandbox/fixtures';
+import { LOOKUP_NUMBERS, MESSAGING_SERVICE, SAMPLE_RECIPIENT, VERIFY_SERVICE } from '../../sandbox/fixtures';
 import { startFixedHostProxy, type FixedHostProxy, type ProxySightings } from '../../scripts/n8n/fixedHostProxy';
 import { activateWorkflow, createCredential, createWorkflow, testCredential, type CredentialRef } from '../../scripts/n8n/instance';
 import { resendCredentialData, startStack, twilioCredentialData, type Stack } from '../../scripts/n8n/stack';
@@ -16,8 +16,9 @@ import { resendCredentialData, startStack, twilioCredentialData, type Stack } fr
 const TWILIO = 'api.twilio.com';
 const VERIFY = 'verify.twilio.com';
 const MESSAGING = 'messaging.twilio.com';
+const LOOKUPS = 'lookups.twilio.com';
 const RESEND = 'api.resend.com';
-const VENDOR_HOSTS = [TWILIO, VERIFY, MESSAGING, RESEND];
+const VENDOR_HOSTS = [TWILIO, VERIFY, MESSAGING, LOOKUPS, RESEND];
 const PKG = 'n8n-nodes-comms';
 
 let proxy: FixedHostProxy;
@@ -128,6 +129,13 @@ describe('no custom base URL: the real host names, through HTTPS_PROXY', () => {
 		note(seen);
 	});
 
+	it('Look Up Phone → lookups.twilio.com', async () => {
+		const { json, seen } = await runNode('lookUpPhone', { phoneNumber: LOOKUP_NUMBERS.landline, dataPackages: ['line_type_intelligence'] });
+		expect(json).toMatchObject({ valid: true, phoneNumber: LOOKUP_NUMBERS.landline, lineType: 'landline', isLandline: true });
+		expect(expectOnly(seen, LOOKUPS).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v2/PhoneNumbers/${LOOKUP_NUMBERS.landline}?Fields=line_type_intelligence`]);
+		note(seen);
+	});
+
 	it('Send Email → api.resend.com', async () => {
 		const { json, seen } = await runNode('sendEmail', { to: 'ada@example.com', subject: 'via the proxy', text: 'hello' }, [real.resend]);
 		emailId = String(json.id);
@@ -178,7 +186,7 @@ describe('no custom base URL: the real host names, through HTTPS_PROXY', () => {
 		expectOnly(proxy.seen(), RESEND);
 	});
 
-	it('over the run, each of the four hosts had its own tunnel', () => {
+	it('over the run, each of the five hosts had its own tunnel', () => {
 		expect([...tunnelled].sort()).toEqual(VENDOR_HOSTS.map((h) => `${h}:443`).sort());
 	});
 });
