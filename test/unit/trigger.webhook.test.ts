@@ -1,12 +1,13 @@
 /**
  * The Twilio Trigger's webhook() with a mocked IWebhookFunctions: the request n8n hands over
  * (parsed body plus rawBody), the response object it writes 403s and early answers to, and the
- * node's static data.
+ * node's static data. Also the Recording Completed event: classify, flat output, signature, retries.
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { sign, bodySha256 } from '../../nodes/shared/twilio/signature';
 import { handleWebhook } from '../../nodes/TwilioCommsTrigger/webhook';
 import { DEDUPE_MAX_ENTRIES } from '../../nodes/TwilioCommsTrigger/dedupe';
+import { classify, dedupeKey, toOutput } from '../../nodes/TwilioCommsTrigger/events';
 
 const TOKEN = '5a4db0c5-test-auth-token';
 const ACCOUNT = 'AC' + '5a4db0c5'.padEnd(32, '0');
@@ -325,5 +326,79 @@ describe('Twilio Trigger webhook()', () => {
 		const h = harness({ request: signedForm(call) });
 		expect(await handleWebhook(h.ctx)).toEqual({ noWebhookResponse: true });
 		expect(h.sent[0].status).toBe(200);
+	});
+});
+
+describe('Twilio Trigger: Recording Completed', () => {
+	const RECORDING: Record<string, string> = {
+		AccountSid: ACCOUNT,
+		CallSid: 'CA' + '7'.repeat(32),
+		RecordingSid: 'RE' + '8'.repeat(32),
+		RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/RE${'8'.repeat(32)}`,
+		RecordingStatus: 'completed',
+		RecordingDuration: '12',
+		RecordingChannels: '1',
+		RecordingStartTime: 'Tue, 01 Dec 2026 10:00:00 +0000',
+		RecordingSource: 'OutboundAPI',
+		RecordingTrack: 'both',
+		ErrorCode: '0',
+	};
+
+	it('classifies a RecordingStatusCallback by RecordingSid before its CallSid; only completed is the event', () => {
+		expect(classify(RECORDING)).toBe('recordingCompleted');
+		expect(classify({ ...RECORDING, CallStatus: 'completed', CallbackSource: 'call-progress-events' })).toBe('recordingCompleted');
+		expect(classify({ ...RECORDING, RecordingStatus: 'in-progress' })).toBeUndefined();
+		expect(classify({ ...RECORDING, RecordingStatus: 'absent' })).toBeUndefined();
+		// A <Record> action names the recording but is about the call (no RecordingStatus).
+		const { RecordingStatus: _s, ...recordAction } = RECORDING;
+		expect(classify({ ...recordAction, Digits: 'hangup', CallStatus: 'in-progress' })).toBe('callStatus');
+		expect(dedupeKey('recordingCompleted', RECORDING, undefined)).toBe(`r:${RECORDING.RecordingSid}:completed`);
+	});
+
+	it('outputs a flat recording item with the .mp3 and .wav media URLs', () => {
+		expect(toOutput('recordingCompleted', RECORDING)).toEqual({
+			event: 'recordingCompleted',
+			recordingSid: RECORDING.RecordingSid,
+			callSid: RECORDING.CallSid,
+			accountSid: ACCOUNT,
+			status: 'completed',
+			duration: 12,
+			channels: 1,
+			source: 'OutboundAPI',
+			track: 'both',
+			startTime: '2026-12-01T10:00:00.000Z',
+			recordingUrl: RECORDING.RecordingUrl,
+			mediaUrl: `${RECORDING.RecordingUrl}.mp3`,
+			mediaUrlWav: `${RECORDING.RecordingUrl}.wav`,
+			errorCode: null,
+			raw: RECORDING,
+		});
+		const sparse = toOutput('recordingCompleted', { RecordingSid: 'RE1', RecordingStatus: 'completed', ErrorCode: '13617' });
+		expect(sparse).toMatchObject({ duration: null, mediaUrl: null, startTime: null, errorCode: 13617, callSid: null });
+	});
+
+	it('starts the workflow for a signed callback, answers at once, and ignores a retry', async () => {
+		const staticData: IDataObject = {};
+		const h = harness({ params: { events: ['recordingCompleted'] }, request: signedForm(RECORDING), staticData });
+		const out = await handleWebhook(h.ctx);
+		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+		expect(out.workflowData![0][0].json).toMatchObject({ event: 'recordingCompleted', recordingSid: RECORDING.RecordingSid, mediaUrl: `${RECORDING.RecordingUrl}.mp3` });
+		const again = harness({ params: { events: ['recordingCompleted'] }, request: signedForm(RECORDING), staticData });
+		expect(await handleWebhook(again.ctx)).toEqual({ noWebhookResponse: true });
+		expect(again.sent[0].status).toBe(200);
+	});
+
+	it('refuses a forged or tampered callback with 403, and a call-status-only trigger does not run for it', async () => {
+		const forged = harness({ params: { events: ['recordingCompleted'] }, request: signedForm(RECORDING, URL_, 'not-the-token') });
+		expect(await handleWebhook(forged.ctx)).toEqual({ noWebhookResponse: true });
+		expect(forged.sent[0].status).toBe(403);
+		const tampered = signedForm(RECORDING);
+		tampered.body = { ...RECORDING, RecordingUrl: 'https://evil.example.com/a' };
+		const t = harness({ params: { events: ['recordingCompleted'] }, request: tampered });
+		await handleWebhook(t.ctx);
+		expect(t.sent[0].status).toBe(403);
+		const callOnly = harness({ params: { events: ['callStatus'] }, request: signedForm(RECORDING) });
+		expect(await handleWebhook(callOnly.ctx)).toEqual({ noWebhookResponse: true });
+		expect(callOnly.sent[0].status).toBe(200);
 	});
 });
