@@ -13,15 +13,21 @@ describe('n8n knows the package', () => {
 	it('lists every node and credential type of the package', async () => {
 		const nodes = await nodeTypes(n8n.rest);
 		const names = new Set(nodes.map((n) => n.name));
-		expect(n8n.ctx.pkg.nodeTypes).toContain('n8n-nodes-comms.sendSms');
+		// package.json lists them; the new ones are named so that a dropped entry is noticed.
+		for (const type of ['sendSms', 'lookUpPhone', 'emailEventsTrigger']) expect(n8n.ctx.pkg.nodeTypes).toContain(`n8n-nodes-comms.${type}`);
 		for (const type of n8n.ctx.pkg.nodeTypes) expect(names).toContain(type);
 		const sendSms = nodes.find((n) => n.name === 'n8n-nodes-comms.sendSms');
 		expect(sendSms).toMatchObject({ displayName: 'Send SMS', usableAsTool: true, credentials: [expect.objectContaining({ name: 'twilioCommsApi' })] });
+		expect(nodes.find((n) => n.name === 'n8n-nodes-comms.lookUpPhone')).toMatchObject({ displayName: 'Look Up Phone', usableAsTool: true, credentials: [expect.objectContaining({ name: 'twilioCommsApi' })] });
+		expect(nodes.find((n) => n.name === 'n8n-nodes-comms.emailEventsTrigger')).toMatchObject({ displayName: 'Email Events Trigger', group: ['trigger'], credentials: [expect.objectContaining({ name: 'resendCommsApi' })] });
 		// n8n derives a tool variant of each usableAsTool node when community tool usage is allowed.
 		// Only the package's own types: n8n also derives a human-in-the-loop tool (voiceMessageHitlTool) from
 		// a node with a sendAndWait operation, and that derived type is itself marked usableAsTool.
 		const tools = nodes.filter((n) => n8n.ctx.pkg.nodeTypes.includes(n.name) && n.usableAsTool).map((n) => `${n.name}Tool`);
-		expect(tools.length).toBeGreaterThan(0);
+		expect(tools).toEqual(expect.arrayContaining(['n8n-nodes-comms.sendSmsTool', 'n8n-nodes-comms.lookUpPhoneTool']));
+		// Triggers are not tools.
+		expect(tools).not.toContain('n8n-nodes-comms.emailEventsTriggerTool');
+		expect(tools).not.toContain('n8n-nodes-comms.twilioCommsTriggerTool');
 		for (const tool of tools) expect(names).toContain(tool);
 
 		const creds = new Set((await credentialTypes(n8n.rest)).map((c) => c.name));
