@@ -1,18 +1,25 @@
 /**
  * The compatibility set, run against each pinned n8n (n8n-runtime/ = 2.x, n8n-runtime-1.x/ = 1.x):
  * the packed package installs and loads, each action node runs once against the sandbox, both
- * credential tests pass, the trigger activates / answers a signed inbound SMS / restores the number,
- * and example workflows import, activate and run. Each version's file starts its own n8n.
+ * credential tests pass, the Twilio trigger activates / answers a signed inbound SMS / restores the
+ * number and gets a call's Recording Completed event (its workflow downloads the MP3 as binary data),
+ * the Email Events Trigger creates its Resend webhook / runs on a signed event / deletes it, and
+ * example workflows import, activate and run. Each version's file starts its own n8n.
  */
 import { randomUUID } from 'node:crypto';
 import { parse } from 'flatted';
 import { credentialTypes, deactivateWorkflow, nodeTypes, testCredential, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
 import type { N8nLine } from '../../scripts/n8n/paths';
 import { pinnedVersion } from '../../scripts/n8n/provision';
-import { NUMBER_MAIN, NUMBER_SUPPORT, RESEND_FROM, SAMPLE_RECIPIENT, VERIFY_SERVICE } from '../../sandbox/fixtures';
+import { FULL_ACCOUNT, LOOKUP_NUMBERS, NUMBER_MAIN, NUMBER_SUPPORT, RESEND_FROM, RESEND_FULL_KEY, SAMPLE_RECIPIENT, VERIFY_SERVICE } from '../../sandbox/fixtures';
 import { useOwnN8n } from '../e2e/harness';
 import { requestNode } from '../support/n8n/requestNode';
 import type { SandboxCall } from '../support/n8n/sandboxClient';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TWILIO_CREDENTIAL = { twilioCommsApi: { id: null, name: 'Twilio sandbox' } };
+
+type Item = { json: Record<string, unknown>; binary?: Record<string, { mimeType: string; fileName?: string }> };
 
 const said = (call: SandboxCall) => call.sandbox.heard.flatMap((v) => (v.verb === 'Say' && v.text ? [v.text] : [])).join(' ');
 
@@ -56,6 +63,31 @@ export function compatibilitySuite(line: N8nLine): void {
 		return JSON.stringify(run.resultData.error ?? null);
 	}
 
+	/** The items a node of an execution put out, as the editor shows them. */
+	async function nodeOutput(executionId: string, node: string): Promise<Item[]> {
+		const { data } = await n8n.rest.get<{ data: string }>(`/rest/executions/${executionId}`);
+		const run = parse(data.data) as { resultData: { runData: Record<string, Array<{ data?: { main: Item[][] } }>> } };
+		return run.resultData.runData[node]?.at(-1)?.data?.main[0] ?? [];
+	}
+
+	/** The workflow's newest execution once it has ended. */
+	async function finishedExecution(workflowId: string, timeoutMs = 30_000): Promise<{ id: string; status: string }> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const [latest] = await n8n.executions(workflowId);
+			if (latest && ['success', 'error', 'crashed', 'canceled'].includes(latest.status)) return latest;
+			if (Date.now() > deadline) throw new Error(`no finished execution of ${workflowId} within ${timeoutMs} ms: ${JSON.stringify(latest ?? null)}`);
+			await sleep(150);
+		}
+	}
+
+	/** The sandbox's Twilio and Resend APIs directly, as the vendor's dashboard would show them. */
+	async function vendor<T = Record<string, unknown>>(path: string, auth: 'twilio' | 'resend', init: { method?: string } = {}): Promise<{ status: number; body: T }> {
+		const authorization = auth === 'twilio' ? `Basic ${Buffer.from(`${FULL_ACCOUNT.sid}:${FULL_ACCOUNT.authToken}`).toString('base64')}` : `Bearer ${RESEND_FULL_KEY.token}`;
+		const res = await fetch(`${n8n.ctx.sandboxUrl}${path}`, { method: init.method ?? 'GET', headers: { authorization } });
+		return { status: res.status, body: (await res.json()) as T };
+	}
+
 	describe(`n8n ${version} (${line})`, () => {
 		it(`is the n8n ${version} that n8n-runtime${line === '2.x' ? '' : `-${line}`}/ pins`, async () => {
 			const { data } = await n8n.rest.get<{ versionCli: string }>('/rest/settings');
@@ -64,9 +96,12 @@ export function compatibilitySuite(line: N8nLine): void {
 
 		it('loads every node and credential type of the package, installed from its tarball, and offers the action nodes as AI tools', async () => {
 			const names = new Set((await nodeTypes(n8n.rest)).map((t) => t.name));
-			expect(n8n.ctx.pkg.nodeTypes).toHaveLength(7);
+			expect(n8n.ctx.pkg.nodeTypes).toHaveLength(9);
+			expect(n8n.ctx.pkg.nodeTypes).toEqual(expect.arrayContaining(['n8n-nodes-comms.lookUpPhone', 'n8n-nodes-comms.emailEventsTrigger']));
 			for (const type of n8n.ctx.pkg.nodeTypes) expect(names).toContain(type);
-			for (const tool of ['sendSms', 'voiceMessage', 'outboundCall', 'sendEmail', 'messageStatus', 'verifyPhone']) expect(names).toContain(`n8n-nodes-comms.${tool}Tool`);
+			for (const tool of ['sendSms', 'voiceMessage', 'outboundCall', 'sendEmail', 'messageStatus', 'verifyPhone', 'lookUpPhone']) expect(names).toContain(`n8n-nodes-comms.${tool}Tool`);
+			// Triggers are not offered as tools.
+			for (const trigger of ['twilioCommsTrigger', 'emailEventsTrigger']) expect(names).not.toContain(`n8n-nodes-comms.${trigger}Tool`);
 			const creds = new Set((await credentialTypes(n8n.rest)).map((c) => c.name));
 			expect(n8n.ctx.pkg.credentialTypes.sort()).toEqual(['resendCommsApi', 'twilioCommsApi']);
 			for (const type of n8n.ctx.pkg.credentialTypes) expect(creds).toContain(type);
@@ -128,6 +163,11 @@ export function compatibilitySuite(line: N8nLine): void {
 				expect(out).toMatchObject({ status: 'pending', valid: false, to: SAMPLE_RECIPIENT, channel: 'sms', serviceSid: VERIFY_SERVICE.sid });
 				expect(String(out.sid)).toMatch(/^VE[0-9a-f]{32}$/);
 			});
+
+			it('Look Up Phone (with Line Type Intelligence)', async () => {
+				const [out] = await runOnce('lookUpPhone', { phoneNumber: LOOKUP_NUMBERS.landline, dataPackages: ['line_type_intelligence'], options: {} });
+				expect(out).toMatchObject({ valid: true, phoneNumber: LOOKUP_NUMBERS.landline, countryCode: 'US', lineType: 'landline', isLandline: true, isMobile: false });
+			});
 		});
 
 		describe('Twilio Comms Trigger', () => {
@@ -176,6 +216,113 @@ export function compatibilitySuite(line: N8nLine): void {
 			it('deactivation restores the previous SMS webhook', async () => {
 				wf = await deactivateWorkflow(n8n.rest, wf);
 				expect(await n8n.sandbox.number(NUMBER_SUPPORT.phoneNumber)).toMatchObject({ sms_url: previous, sms_method: 'POST' });
+			});
+		});
+
+		describe('call recordings', () => {
+			it('a recorded Voice Message: the Twilio Comms Trigger gets Recording Completed, its workflow downloads the MP3, and Message Status lists the recording', async () => {
+				const webhookId = randomUUID();
+				const trigger = await n8n.importWorkflow(
+					{
+						name: `compat ${line}: recording completed`,
+						nodes: [
+							{
+								name: 'Twilio Trigger',
+								type: 'n8n-nodes-comms.twilioCommsTrigger',
+								typeVersion: 1,
+								position: [0, 0],
+								webhookId,
+								parameters: { events: ['recordingCompleted'], setupMode: 'manual' },
+								credentials: TWILIO_CREDENTIAL,
+							},
+							{
+								name: 'Download',
+								type: 'n8n-nodes-comms.messageStatus',
+								typeVersion: 1,
+								position: [200, 0],
+								parameters: { operation: 'downloadRecording', recordingSid: '={{ $json.recordingSid }}', format: 'mp3', options: {} },
+								credentials: TWILIO_CREDENTIAL,
+							},
+						],
+						connections: { 'Twilio Trigger': { main: [[{ node: 'Download', type: 'main', index: 0 }]] } },
+						settings: { executionOrder: 'v1' },
+					},
+					{ activate: true },
+				);
+				const text = n8n.tag('recorded');
+				const [call] = await runOnce('voiceMessage', {
+					to: SAMPLE_RECIPIENT,
+					message: text,
+					options: { record: true, recordingStatusCallback: `${n8n.ctx.n8nUrl}/webhook/${webhookId}/webhook`, recordingStatusCallbackEvent: ['completed'] },
+				});
+				const callSid = String(call.sid);
+				expect(said(await finishedCall(callSid))).toBe(text);
+
+				const done = await finishedExecution(trigger.id);
+				expect({ status: done.status, error: done.status === 'success' ? null : await lastError(trigger.id) }).toEqual({ status: 'success', error: null });
+				const [event] = await nodeOutput(done.id, 'Twilio Trigger');
+				expect(event.json).toMatchObject({ event: 'recordingCompleted', callSid, status: 'completed' });
+				const recordingSid = String(event.json.recordingSid);
+				expect(recordingSid).toMatch(/^RE[0-9a-f]{32}$/);
+				const [downloaded] = await nodeOutput(done.id, 'Download');
+				expect(downloaded.json).toMatchObject({ recordingSid, callSid, downloaded: true, format: 'mp3', mimeType: 'audio/mpeg', fileSize: expect.any(Number) });
+				expect(Number(downloaded.json.fileSize)).toBeGreaterThan(0);
+				expect(downloaded.binary?.data).toMatchObject({ mimeType: 'audio/mpeg', fileName: `${recordingSid}.mp3` });
+
+				const listed = await runOnce('messageStatus', { operation: 'listRecordings', callSid, options: {} });
+				expect(listed).toEqual([expect.objectContaining({ recordingSid, callSid, status: 'completed', isReady: true })]);
+				await deactivateWorkflow(n8n.rest, trigger);
+			});
+		});
+
+		describe('Email Events Trigger', () => {
+			let wf: SavedWorkflow;
+			const webhookId = randomUUID();
+			const url = () => `${n8n.ctx.n8nUrl}/webhook/${webhookId}/webhook`;
+			const ours = async () => (await vendor<{ data: Array<{ id: string; endpoint: string; events: string[] }> }>('/webhooks?limit=100', 'resend')).body.data.filter((w) => w.endpoint === url());
+
+			it('activation creates the Resend webhook for the production URL and the chosen events', async () => {
+				wf = await n8n.importWorkflow(
+					{
+						name: `compat ${line}: email events`,
+						nodes: [
+							{
+								name: 'Email Events Trigger',
+								type: 'n8n-nodes-comms.emailEventsTrigger',
+								typeVersion: 1,
+								position: [0, 0],
+								webhookId,
+								parameters: { events: ['email.sent'] },
+								credentials: { resendCommsApi: { id: null, name: 'Resend sandbox' } },
+							},
+						],
+						connections: {},
+						settings: { executionOrder: 'v1' },
+					},
+					{ activate: true },
+				);
+				expect((await ours()).map((w) => w.events)).toEqual([['email.sent']]);
+			});
+
+			it("a sent email's signed event starts the workflow with the flat output", async () => {
+				const subject = n8n.tag('email-event');
+				const [sent] = await runOnce('sendEmail', { to: 'ops@example.com', subject, text: 'compatibility', options: {} });
+				// Other emails of this n8n reach the webhook too: wait for this one's event.
+				const deadline = Date.now() + 20_000;
+				let item: Record<string, unknown> | undefined;
+				while (!item && Date.now() < deadline) {
+					for (const e of (await n8n.executions(wf.id)).filter((x) => x.status === 'success')) {
+						const [out] = await nodeOutput(e.id, 'Email Events Trigger');
+						if (out?.json.emailId === sent.id) item = out.json;
+					}
+					if (!item) await sleep(200);
+				}
+				expect(item).toMatchObject({ type: 'email.sent', emailId: sent.id, subject, from: RESEND_FROM, to: ['ops@example.com'] });
+			});
+
+			it('deactivation deletes the webhook', async () => {
+				wf = await deactivateWorkflow(n8n.rest, wf);
+				expect(await ours()).toEqual([]);
 			});
 		});
 
