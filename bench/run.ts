@@ -8,7 +8,7 @@
  *   --latency MS          sandbox latency per API request (default 100)
  *   --memory-items N      items for the memory workload (default 10000)
  *   --trigger-requests N  inbound round trips per trigger (default 500)
- *   --only a,b            only these sections: sms, faults, email, memory, trigger
+ *   --only a,b            only these sections: sms, faults, limit, email, memory, trigger
  *   --n8n-env K=V         an n8n setting for this run (repeatable), e.g. N8N_EXPRESSION_ENGINE=legacy
  */
 import { randomBytes } from 'node:crypto';
@@ -26,7 +26,8 @@ import { ensureN8nRuntime } from '../scripts/n8n/provision';
 import { startStack, type Stack } from '../scripts/n8n/stack';
 import { startFixedHostProxy } from '../scripts/n8n/fixedHostProxy';
 import { childPids, exactlyOnce, nodeExecutionMs, peakRss, percentile, round, type ExactlyOnce, type PeakMemory } from './measure';
-import { builtInSmsWorkflow, emailWorkflow, noOpWorkflow, ourSmsWorkflow, ourTriggerWorkflow, plainWebhookWorkflow, SENDER_NODE, type SendSummary } from './workflows';
+import { profileAllocations, type AllocationProfile } from './heapProfile';
+import { builtInSmsWorkflow, emailWorkflow, httpRequestSmsWorkflow, noOpWorkflow, smsSizedNoOpWorkflow, ourSmsWorkflow, ourTriggerWorkflow, plainWebhookWorkflow, SENDER_NODE, type SendSummary } from './workflows';
 
 function arg(name: string, fallback: number): number {
 	const i = process.argv.indexOf(`--${name}`);
@@ -169,7 +170,8 @@ class Bench {
 	}
 
 	/** Runs the workflow behind `path` once over `count` items and returns its summary. */
-	async call(workload: string, pathName: string, build: () => WorkflowJson, count: number, tag: string): Promise<{ workflowId: string; wallSeconds: number; summary: SendSummary }> {
+	/** `failureIsResult`: a workflow that fails (n8n's Retry On Fail gave up) is a result to count, not a bench error. */
+	async call(workload: string, pathName: string, build: () => WorkflowJson, count: number, tag: string, failureIsResult = false): Promise<{ workflowId: string; wallSeconds: number; summary: SendSummary }> {
 		const workflowId = await this.workflowFor(pathName, build);
 		const t0 = process.hrtime.bigint();
 		const res = await fetch(`${this.stack.n8n.url}/webhook/${pathName}`, {
@@ -180,17 +182,22 @@ class Bench {
 		});
 		const text = await res.text();
 		const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+		if (!res.ok && failureIsResult) {
+			// Nothing came back per item: every item counts as not reported, and the sandbox says what was sent.
+			const failed: SendSummary = { items: 0, ids: [], errors: count, outcomeUnknown: 0, reconciled: 0, reconciledIds: [], lookUps: {}, lookUpFailures: [], unknownItems: [], firstError: `the workflow failed: n8n answered ${res.status}: ${text.slice(0, 200)}` };
+			return { workflowId, wallSeconds, summary: failed };
+		}
 		if (!res.ok) throw new Error(`${workload}: n8n answered ${res.status}: ${text.slice(0, 500)}`);
 		return { workflowId, wallSeconds, summary: JSON.parse(text) as SendSummary };
 	}
 
 	/** `firstRequests`: the requests the workload needs with no retry (default one per item). */
-	async send(args: { workload: string; kind: 'sms' | 'email'; path: string; build: () => WorkflowJson; count: number; faults?: Partial<FaultConfig>; firstRequests?: number }): Promise<SendRun> {
+	async send(args: { workload: string; kind: 'sms' | 'email'; path: string; build: () => WorkflowJson; count: number; faults?: Partial<FaultConfig>; firstRequests?: number; failureIsResult?: boolean }): Promise<SendRun> {
 		const { sandbox, rest } = this.stack;
 		sandbox.reset();
 		sandbox.faults.set({ latencyMs: LATENCY_MS, ...(args.faults ?? {}) });
 		const tag = randomBytes(4).toString('hex');
-		const { workflowId, wallSeconds, summary } = await this.call(args.workload, args.path, args.build, args.count, tag);
+		const { workflowId, wallSeconds, summary } = await this.call(args.workload, args.path, args.build, args.count, tag, args.failureIsResult);
 		sandbox.faults.clear();
 		const nodeMs = await nodeExecutionMs(rest, this.n8nDir, workflowId, SENDER_NODE);
 		const stats = sandbox.stats();
@@ -234,6 +241,18 @@ class Bench {
 			firstError: summary.firstError,
 		};
 	}
+}
+
+/** Per item of the run tagged `tag`: how many messages Twilio (the sandbox) holds for it. */
+function sendsOfTag(messages: Iterable<{ body: string }>, tag: string): Map<number, number> {
+	const prefix = `Bench ${tag} #`;
+	const out = new Map<number, number>();
+	for (const m of messages) {
+		if (!m.body?.startsWith(prefix)) continue;
+		const n = Number(m.body.slice(prefix.length));
+		out.set(n, (out.get(n) ?? 0) + 1);
+	}
+	return out;
 }
 
 interface Section {
@@ -373,6 +392,9 @@ async function main() {
 				await bench.send({ workload: 'warm-up', kind: 'sms', path: 'bench-builtin-sms', build: () => builtInSmsWorkflow('bench-builtin-sms'), count: 10 });
 				note(`SMS: ${COUNT} through n8n's built-in Twilio node (one at a time: about ${Math.round((COUNT * LATENCY_MS) / 1000 / 0.85)} s)`);
 				const builtIn = await bench.send({ workload: `${COUNT} SMS, n8n's Twilio node`, kind: 'sms', path: 'bench-builtin-sms', build: () => builtInSmsWorkflow('bench-builtin-sms'), count: COUNT });
+				note(`SMS: ${COUNT} through n8n's HTTP Request node (its default: every request at once)`);
+				await bench.send({ workload: 'warm-up', kind: 'sms', path: 'bench-http-sms', build: () => httpRequestSmsWorkflow('bench-http-sms'), count: 10 });
+				const http = await bench.send({ workload: `${COUNT} SMS, n8n's HTTP Request node`, kind: 'sms', path: 'bench-http-sms', build: () => httpRequestSmsWorkflow('bench-http-sms'), count: COUNT });
 				note(`SMS: ${COUNT} through our Send SMS`);
 				const ours = await oursClean();
 				const bound = (COUNT * LATENCY_MS) / 1000 / DEFAULT_CONCURRENCY;
@@ -382,14 +404,16 @@ async function main() {
 					lines: [
 						`SMS: ${COUNT} messages`,
 						...describeSend("n8n's Twilio node (n8n-nodes-base, via the api.twilio.com proxy)", builtIn),
+						...describeSend("n8n's HTTP Request node to the Messages endpoint (its fastest setting, the default: no batching, all requests at once)", http),
 						...describeSend(`our Send SMS (Max Concurrent Requests ${DEFAULT_CONCURRENCY})`, ours),
+						`  ours is ${round(ours.perSecond / http.perSecond, 2)}× the HTTP Request node's rate, with ${DEFAULT_CONCURRENCY} requests in flight instead of ${http.maxInFlight}`,
 						`  ratio: ${round(speedup)}× n8n's node; bound N·L/C = ${COUNT} × ${LATENCY_MS} ms / ${DEFAULT_CONCURRENCY} = ${round(bound, 2)} s; ours is ${round(toBound, 2)}× the bound`,
 					],
 					goals: [
 						{ goal: "≥ 20× n8n's Twilio node", value: `${round(speedup)}×`, met: speedup >= 20 },
 						{ goal: 'within 1.25× of N·L/C', value: `${round(toBound, 2)}×`, met: toBound <= 1.25 },
 					],
-					json: { builtIn, ours, speedup: round(speedup), boundSeconds: round(bound, 2), ratioToBound: round(toBound, 2) },
+					json: { builtIn, httpRequest: http, ours, speedup: round(speedup), boundSeconds: round(bound, 2), ratioToBound: round(toBound, 2) },
 				};
 			},
 			async faults() {
@@ -405,6 +429,17 @@ async function main() {
 					count: COUNT,
 					faults: FAULT_MIX,
 				});
+				note(`SMS: ${COUNT} through n8n's HTTP Request node under the same faults, Retry On Fail (3 tries)`);
+				const httpFaulty = await bench.send({
+					workload: `${COUNT} SMS, n8n's HTTP Request node, fault mix, Retry On Fail`,
+					kind: 'sms',
+					path: 'bench-http-sms-retry',
+					build: () => httpRequestSmsWorkflow('bench-http-sms-retry', { retryOnFail: true }),
+					count: COUNT,
+					faults: FAULT_MIX,
+					failureIsResult: true,
+				});
+				const h = httpFaulty.exactlyOnce;
 				const r = resending.exactlyOnce;
 				const ratio = seconds(faulty) / seconds(clean);
 				const e = faulty.exactlyOnce;
@@ -425,6 +460,9 @@ async function main() {
 						`  with "If the Outcome Is Unknown" = Re-Send If Not Found, same mix:`,
 						...describeSend('our Send SMS, Re-Send If Not Found', resending),
 						`    outcome unknown: ${resending.outcomeUnknown}, reconciled: ${resending.reconciled}; Twilio stored ${resending.faultedCreates.total} messages whose create failed, ${resending.faultedCreates.reconciled} reconciled; ${resending.listRequests} list requests`,
+						`  n8n's HTTP Request node, same mix, Retry On Fail (3 tries, 1 s apart): n8n re-runs the whole node, every item, after any failure`,
+						...describeSend("n8n's HTTP Request node", httpFaulty),
+						`    ${h.duplicated} items texted more than once (${httpFaulty.requests} creates for ${COUNT} items)`,
 					],
 					goals: [
 						{ goal: 'faults: unknown only where Twilio stored nothing', value: `${faulty.outcomeUnknown} unknown, ${e.reportedNotSent} not stored`, met: faulty.outcomeUnknown === e.reportedNotSent },
@@ -434,8 +472,63 @@ async function main() {
 						{ goal: 'faults, Re-Send If Not Found: 0 unknown', value: String(resending.outcomeUnknown), met: resending.outcomeUnknown === 0 },
 						{ goal: 'faults, Re-Send If Not Found: 0 duplicated, 0 missing', value: `${r.duplicated}, ${r.missing}`, met: r.duplicated === 0 && r.missing === 0 },
 						{ goal: 'faults: ≤ 2× the clean time', value: `${round(ratio, 2)}×`, met: ratio <= 2 },
+						{ goal: "faults: fewer duplicates than n8n's HTTP Request node with Retry On Fail", value: `${e.duplicated} vs ${h.duplicated}`, met: e.duplicated < h.duplicated || (e.duplicated === 0 && h.duplicated === 0) },
 					],
-					json: { mix: FAULT_MIX, clean, run: faulty, resending, ratioToClean: round(ratio, 2) },
+					json: { mix: FAULT_MIX, clean, run: faulty, resending, httpRequest: httpFaulty, ratioToClean: round(ratio, 2) },
+				};
+			},
+			async limit() {
+				const limit = 10;
+				const bound = (COUNT * LATENCY_MS) / 1000 / limit;
+				note(`account limit: ${COUNT} SMS with the sandbox refusing requests over ${limit} in flight (Twilio's 20429), our Send SMS at its defaults`);
+				const one = await bench.send({ workload: `${COUNT} SMS, account limit ${limit}`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: COUNT, faults: { concurrencyLimit: limit } });
+				const oneRefused = one.faultsInjected.concurrency429 ?? 0;
+
+				// Two executions at once, each with its own runner and window, share the account's limit as two
+				// queue-mode workers would (this bench runs one n8n process; the queue tests run real workers).
+				note(`account limit: two runs of ${COUNT} SMS at once, sharing the limit`);
+				const { sandbox } = bench.stack;
+				sandbox.reset();
+				sandbox.faults.set({ latencyMs: LATENCY_MS, concurrencyLimit: limit });
+				const tags = [randomBytes(4).toString('hex'), randomBytes(4).toString('hex')];
+				const t0 = process.hrtime.bigint();
+				const finishedAt: number[] = [];
+				const runs = await Promise.all(
+					tags.map((tag, k) =>
+						bench.call(`${COUNT} SMS, run ${k + 1} of 2`, 'bench-sms', sms('bench-sms'), COUNT, tag).then((r) => {
+							finishedAt.push(Number(process.hrtime.bigint() - t0) / 1e9);
+							return r;
+						}),
+					),
+				);
+				const twoSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+				sandbox.faults.clear();
+				const stats = sandbox.stats();
+				const twoRefused = stats.faults.concurrency429 ?? 0;
+				const twoRequests = stats.requestsByRoute['twilio.messages.create'] ?? 0;
+				const twoOnce = runs.map((r, k) => exactlyOnce(COUNT, sendsOfTag(sandbox.state.messages.values(), tags[k]), r.summary.ids, new Set(r.summary.ids.filter((id): id is string => typeof id === 'string'))));
+				const twoBound = 2 * bound;
+				const share = (ratio: number) => `${round(100 * ratio, 1)}%`;
+				const oneOfBound = bound / seconds(one);
+				const twoOfBound = twoBound / twoSeconds;
+				const oneShare = oneRefused / Math.max(1, one.requests);
+				const twoShare = twoRefused / Math.max(1, twoRequests);
+				return {
+					lines: [
+						`Account limit: Twilio refuses requests over ${limit} in flight (429 / 20429, Twilio-Concurrent-Requests); our Send SMS at its defaults (Max Concurrent Requests ${DEFAULT_CONCURRENCY})`,
+						...describeSend('one run', one),
+						`    ${oneRefused} of ${one.requests} creates refused (${share(oneShare)}); bound N·L/${limit} = ${round(bound, 2)} s; ${share(oneOfBound)} of the bound`,
+						`  two runs at once, sharing the limit: ${2 * COUNT} items in ${round(twoSeconds, 2)} s (runs ended at ${finishedAt.map((t) => `${round(t, 2)} s`).join(' and ')}), max ${stats.maxInFlight} in flight, ${twoRequests} creates`,
+						`    ${twoRefused} of ${twoRequests} creates refused (${share(twoShare)}); bound 2N·L/${limit} = ${round(twoBound, 2)} s; ${share(twoOfBound)} of the bound`,
+						...twoOnce.map((e, k) => `    run ${k + 1} exactly once: ${e.sentOnce} sent once, ${e.duplicated} duplicated, ${e.missing} missing, ${e.reportedErrors} error items`),
+					],
+					goals: [
+						{ goal: `account limit ${limit}: ≥ 90% of the N·L/${limit} bound`, value: share(oneOfBound), met: oneOfBound >= 0.9 },
+						{ goal: `account limit ${limit}: ≤ 5% of requests refused`, value: share(oneShare), met: oneShare <= 0.05 },
+						{ goal: `account limit ${limit}, two runs sharing it: ≥ 90% of the bound`, value: share(twoOfBound), met: twoOfBound >= 0.9 },
+						{ goal: `account limit ${limit}, two runs sharing it: ≤ 5% refused`, value: share(twoShare), met: twoShare <= 0.05 },
+					],
+					json: { limit, one, oneRefused, boundSeconds: round(bound, 2), two: { seconds: round(twoSeconds, 2), finishedAt, requests: twoRequests, refused: twoRefused, maxInFlight: stats.maxInFlight, exactlyOnce: twoOnce } },
 				};
 			},
 			async email() {
@@ -468,24 +561,62 @@ async function main() {
 				// The same workflow with n8n's No Operation node as the sender: what n8n itself needs to carry the items.
 				const control = await peakRss([n8nPid], () => bench.call('control', 'bench-noop', () => noOpWorkflow('bench-noop'), MEMORY_ITEMS, 'noop'));
 				const controlMemory: PeakMemory = control.memory[n8nPid];
+				const sized = await peakRss([n8nPid], () => bench.call('SMS-sized control', 'bench-sized-noop', () => smsSizedNoOpWorkflow('bench-sized-noop'), MEMORY_ITEMS, 'sized'));
+				const sizedMemory: PeakMemory = sized.memory[n8nPid];
 				const mem = await peakRss([n8nPid, ...runnerPids], () =>
 					bench.send({ workload: `${MEMORY_ITEMS} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: MEMORY_ITEMS }),
 				);
 				const n8nMemory: PeakMemory = mem.memory[n8nPid];
+
+				// Bytes allocated per item, garbage included, in the n8n process (Code nodes run in the task
+				// runner, so the control's figure is n8n's own cost of carrying an item through a node).
+				note(`memory: allocations per item, ${COUNT} items each: No Operation, our Send SMS, n8n's HTTP Request node`);
+				const allocations = async (label: string, pathName: string, build: () => WorkflowJson): Promise<{ bytesPerItem: number; profile: AllocationProfile }> => {
+					await bench.call(`${label} (warm-up)`, pathName, build, 20, 'warm');
+					sandbox.reset();
+					sandbox.faults.set({ latencyMs: LATENCY_MS });
+					const saveTo = process.env.BENCH_HEAP_PROFILE_DIR ? path.join(process.env.BENCH_HEAP_PROFILE_DIR, `${pathName}.heapprofile`) : undefined;
+					const { profile } = await profileAllocations(n8nPid, () => bench.call(label, pathName, build, COUNT, randomBytes(4).toString('hex')), { saveTo, promotedOnly: process.env.BENCH_HEAP_PROMOTED === '1' });
+					sandbox.faults.clear();
+					return { bytesPerItem: Math.round(profile.totalBytes / COUNT), profile };
+				};
+				const { sandbox } = bench.stack;
+				const allocNoOp = await allocations('No Operation', 'bench-noop', () => noOpWorkflow('bench-noop'));
+				const allocOurs = await allocations('our Send SMS', 'bench-sms', sms('bench-sms'));
+				const allocHttp = await allocations("n8n's HTTP Request node", 'bench-http-sms', () => httpRequestSmsWorkflow('bench-http-sms'));
+				const kb = (bytes: number) => `${round(bytes / 1024, 1)} KB`;
 				return {
 					lines: [
 						`Memory: ${MEMORY_ITEMS} SMS items through our Send SMS`,
 						...describeSend('our Send SMS', mem.result),
 						`  n8n process: ${n8nMemory.baselineMb} MB before, ${n8nMemory.peakMb} MB peak, ${n8nMemory.extraMb} MB extra`,
 						`  the same workflow with n8n's No Operation node instead of Send SMS: ${controlMemory.baselineMb} MB before, ${controlMemory.peakMb} MB peak, ${controlMemory.extraMb} MB extra (${round(control.result.wallSeconds, 2)} s)`,
-						`  difference: ${round(n8nMemory.extraMb - controlMemory.extraMb)} MB. Mostly garbage that V8 has not yet collected: with n8n's default heap limit it collects lazily over a 40 s run (the control ends in under a second); try --n8n-env NODE_OPTIONS=--max-old-space-size=700`,
+						`  the same with No Operation passing items shaped like Send SMS's output (21 fields): ${sizedMemory.baselineMb} MB before, ${sizedMemory.peakMb} MB peak, ${sizedMemory.extraMb} MB extra (${round(sized.result.wallSeconds, 2)} s): what n8n needs to carry, copy and save items of that size`,
+						`  difference to that control: ${round(n8nMemory.extraMb - sizedMemory.extraMb)} MB, what sending costs over ${round(mem.result.wallSeconds)} s: garbage V8 collects lazily with n8n's default heap limit (try --n8n-env NODE_OPTIONS=--max-old-space-size=700), most of it n8n evaluating the Message expression per item (see the allocators below)`,
 						...runnerPids.map((pid) => {
 							const m = mem.memory[pid];
 							return `  n8n's task runner (Code nodes): ${m.baselineMb} MB before, ${m.peakMb} MB peak, ${m.extraMb} MB extra`;
 						}),
+						`  allocated per item in the n8n process (V8 sampling heap profiler, garbage included, ${COUNT} items):`,
+						`    No Operation ${kb(allocNoOp.bytesPerItem)}; our Send SMS ${kb(allocOurs.bytesPerItem)} (${kb(allocOurs.bytesPerItem - allocNoOp.bytesPerItem)} more than No Operation); n8n's HTTP Request node, same sends ${kb(allocHttp.bytesPerItem)}`,
+						...[['our Send SMS', allocOurs] as const, ["n8n's HTTP Request node", allocHttp] as const].map(
+							([name, a]) =>
+								`    ${name}, by cause: ${Object.entries(a.profile.byCause)
+									.sort((x, y) => y[1] - x[1])
+									.map(([cause, bytes]) => `${cause} ${kb(bytes / COUNT)}`)
+									.join('; ')}`,
+						),
 					],
 					goals: [{ goal: `≤ 150 MB extra peak RSS, ${MEMORY_ITEMS} items (n8n process)`, value: `${n8nMemory.extraMb} MB`, met: n8nMemory.extraMb <= 150 }],
-					json: { items: MEMORY_ITEMS, run: mem.result, n8n: n8nMemory, noOpControl: controlMemory, taskRunners: runnerPids.map((p) => mem.memory[p]) },
+					json: {
+						items: MEMORY_ITEMS,
+						run: mem.result,
+						n8n: n8nMemory,
+						noOpControl: controlMemory,
+						smsSizedNoOpControl: sizedMemory,
+						taskRunners: runnerPids.map((p) => mem.memory[p]),
+						allocatedPerItem: { items: COUNT, noOp: allocNoOp.bytesPerItem, ours: allocOurs.bytesPerItem, httpRequest: allocHttp.bytesPerItem, oursByCause: allocOurs.profile.byCause, httpRequestByCause: allocHttp.profile.byCause, oursTop: allocOurs.profile.top, httpRequestTop: allocHttp.profile.top },
+					},
 				};
 			},
 			async trigger() {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowJson } from '../scripts/n8n/instance';
-import { NUMBER_MAIN, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../sandbox/fixtures';
+import { FULL_ACCOUNT, NUMBER_MAIN, NUMBER_SUPPORT, SAMPLE_RECIPIENT } from '../sandbox/fixtures';
 
 type NodeJson = WorkflowJson['nodes'][number];
 
@@ -102,6 +102,61 @@ export function builtInSmsWorkflow(path: string): WorkflowJson {
 		options: {},
 	}, cred('twilioApi'));
 	return sendWorkflow(`Bench: n8n's Twilio node (${path})`, path, sender);
+}
+
+/**
+ * n8n's HTTP Request node posting to Twilio's Messages endpoint with n8n's own Twilio credential:
+ * what a user picks when the built-in Twilio node is too slow. Its fastest setting is its default:
+ * with no batch interval it starts every item's request at once (HttpRequestV3 awaits them all
+ * together); batching only adds pauses. With `retryOnFail`, n8n re-runs the whole node after a
+ * failure, every item again, as a user who turns Retry On Fail on gets.
+ */
+export function httpRequestSmsWorkflow(path: string, opts: { retryOnFail?: boolean } = {}): WorkflowJson {
+	const sender = node(
+		SENDER_NODE,
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		0,
+		{
+			method: 'POST',
+			url: `https://api.twilio.com/2010-04-01/Accounts/${FULL_ACCOUNT.sid}/Messages.json`,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'twilioApi',
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'To', value: SAMPLE_RECIPIENT },
+					{ name: 'From', value: NUMBER_MAIN.phoneNumber },
+					{ name: 'Body', value: SMS_BODY_EXPRESSION },
+				],
+			},
+			options: {},
+		},
+		cred('twilioApi'),
+	);
+	const wf = sendWorkflow(`Bench: n8n's HTTP Request node (${path})`, path, sender);
+	if (opts.retryOnFail) {
+		const s = wf.nodes.find((n) => n.name === SENDER_NODE)!;
+		// Retry On Fail only acts on a node that fails: with Continue On Fail the errors would be items.
+		Object.assign(s, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000, onError: 'stopWorkflow' });
+	}
+	return wf;
+}
+
+const MAKE_SMS_SIZED_ITEMS = `const { count, tag } = $input.first().json.body;
+const now = new Date().toISOString();
+return Array.from({ length: count }, (_, n) => ({ json: { n, tag, sid: 'SM' + String(n).padStart(32, '0'), status: 'queued', to: '+15555550123', from: '+15005550006', body: 'Bench ' + tag + ' #' + n, numSegments: 1, numMedia: 0, direction: 'outbound-api', price: null, priceUnit: 'USD', errorCode: null, errorMessage: null, messagingServiceSid: null, accountSid: 'AC' + '0'.repeat(32), dateCreated: now, dateSent: null, dateUpdated: now, encoding: 'GSM-7', characters: 14, scheduledFor: null } }));`;
+
+/**
+ * The second memory control: No Operation passing items shaped like Send SMS's output (the same
+ * fields, made by the Code node), so the difference to our run is what sending costs, not what
+ * n8n needs to carry, copy and save 10,000 items of that size.
+ */
+export function smsSizedNoOpWorkflow(path: string): WorkflowJson {
+	const wf = sendWorkflow(`Bench: No Operation, SMS-sized items (${path})`, path, node(SENDER_NODE, 'n8n-nodes-base.noOp', 1, 0, {}));
+	(wf.nodes[1].parameters as Record<string, unknown>).jsCode = MAKE_SMS_SIZED_ITEMS;
+	return wf;
 }
 
 /** The control for memory: the same pipeline with a node that does nothing. */

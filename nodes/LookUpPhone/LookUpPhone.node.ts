@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { readRunnerOptions } from '../shared/runner/options';
 import { returnFailuresToAgent, runItems } from '../shared/runner/runItems';
+import { withStaticParameters } from '../shared/runner/staticParameters';
 import { loadTwilio } from '../shared/twilio/context';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
 import { lookUpPhoneProperties } from './description';
@@ -36,7 +37,8 @@ export class LookUpPhone implements INodeType {
 			const twilio = await loadTwilio(this);
 			// A lookup creates nothing, so unlike the sending nodes it keeps no ledger for Retry On Fail:
 			// looking a number up again is harmless.
-			return runItems(this, (i) => lookUpPhone(this, twilio, i), (error, i) => lookupError(this.getNode(), error, i, twilio.secrets), readRunnerOptions(this));
+			const perItem = withStaticParameters(this);
+			return runItems(this, (i) => lookUpPhone(perItem, twilio, i), (error, i) => lookupError(this.getNode(), error, i, twilio.secrets), readRunnerOptions(this));
 		});
 	}
 }

@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { resendApiTest } from '../shared/resend/credentialTest';
 import { readRunnerOptions } from '../shared/runner/options';
 import { returnFailuresToAgent, runItems } from '../shared/runner/runItems';
+import { withStaticParameters } from '../shared/runner/staticParameters';
 import { twilioApiTest } from '../shared/twilio/credentialTest';
 import { searchPhoneNumbers } from '../shared/twilio/listSearch';
 import { VendorClients } from './clients';
@@ -51,10 +52,11 @@ export class MessageStatus implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return returnFailuresToAgent(this, async () => {
 			const clients = new VendorClients(this);
+			const perItem = withStaticParameters(this);
 			const operation = OPERATIONS[this.getNodeParameter('operation', 0, 'get') as string] ?? getStatus;
 			return runItems(
 				this,
-				(i) => operation(this, clients, i),
+				(i) => operation(perItem, clients, i),
 				(error, i) => clients.toNodeError(error, i),
 				readRunnerOptions(this),
 			);

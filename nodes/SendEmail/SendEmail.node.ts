@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { returnFailuresToAgent, runItems } from '../shared/runner/runItems';
+import { withStaticParameters } from '../shared/runner/staticParameters';
 import { readRunnerOptions } from '../shared/runner/options';
 import { loadResend } from '../shared/resend/context';
 import { resendApiTest } from '../shared/resend/credentialTest';
@@ -41,7 +42,8 @@ export class SendEmail implements INodeType {
 				return sendBatches(this, resend, mapError, { ...runner, validation });
 			}
 			// Resend's Idempotency-Key already stops a repeat within this execution; remembering sends also saves the request.
-			return runItems(this, (i) => sendOne(this, resend, i), mapError, runner, { rememberSends: true });
+			const perItem = withStaticParameters(this);
+			return runItems(this, (i) => sendOne(perItem, resend, i), mapError, runner, { rememberSends: true });
 		});
 	}
 }

@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { readRunnerOptions } from '../runner/options';
 import { returnFailuresToAgent, runItems } from '../runner/runItems';
+import { withStaticParameters } from '../runner/staticParameters';
 import { loadTwilio, type TwilioContext } from './context';
 import { toNodeError } from './errors';
 import { TwilioSends } from './once';
@@ -20,9 +21,10 @@ export async function executeTwilioItems(
 	return returnFailuresToAgent(ctx, async () => {
 		const loaded = await loadTwilio(ctx);
 		const twilio: TwilioRun = { ...loaded, sends: new TwilioSends(ctx, loaded) };
+		const perItem = withStaticParameters(ctx);
 		return runItems(
 			ctx,
-			(i) => operation(ctx, twilio, i),
+			(i) => operation(perItem, twilio, i),
 			(error, i) => toNodeError(ctx.getNode(), error, i, twilio.secrets, label),
 			readRunnerOptions(ctx),
 			// Every Twilio action node creates something (a message, a call, a verification) or consumes
