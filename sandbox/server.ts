@@ -137,22 +137,36 @@ export class SandboxServer {
 	 * from its arrival to its answer (or reset), latency included, as it would at Twilio; a refused
 	 * one is answered at once and counts for nothing.
 	 */
-	private admitConcurrent(req: IncomingMessage, res: ServerResponse, route: string): { admitted: boolean; inFlight: number; headers(): Record<string, string> } {
+	private admitConcurrent(req: IncomingMessage, res: ServerResponse, route: string): { admitted: boolean; inFlight: number; answering(): Record<string, string> } {
 		const limit = this.core.faults.get().concurrencyLimit;
-		if (limit <= 0 || !route.startsWith('twilio.')) return { admitted: true, inFlight: 0, headers: () => ({}) };
+		if (limit <= 0 || !route.startsWith('twilio.')) return { admitted: true, inFlight: 0, answering: () => ({}) };
 		// An API key counts against its account, as at Twilio; unauthenticated requests share one bucket.
 		const username = parseBasicAuth(req.headers.authorization)?.username ?? '';
 		const account = this.core.store.apiKeys.get(username)?.accountSid ?? username;
 		const inFlight = this.inFlight.get(account) ?? 0;
-		const headers = () => ({ 'Twilio-Concurrent-Requests': String(this.inFlight.get(account) ?? 0) });
-		if (inFlight >= limit) return { admitted: false, inFlight, headers: () => ({}) };
+		if (inFlight >= limit) return { admitted: false, inFlight, answering: () => ({}) };
 		this.inFlight.set(account, inFlight + 1);
-		res.on('close', () => {
+		let released = false;
+		const release = () => {
+			if (released) return;
+			released = true;
 			const left = (this.inFlight.get(account) ?? 1) - 1;
 			if (left > 0) this.inFlight.set(account, left);
 			else this.inFlight.delete(account);
-		});
-		return { admitted: true, inFlight: inFlight + 1, headers };
+		};
+		// A reset never answers: the request ends with its socket.
+		res.on('close', release);
+		return {
+			admitted: true,
+			inFlight: inFlight + 1,
+			// The request stops counting as its answer goes out, not when the socket closes later: the
+			// client may send its next request before this one's 'close', and must not be refused for it.
+			answering: () => {
+				const count = this.inFlight.get(account) ?? 0;
+				release();
+				return { 'Twilio-Concurrent-Requests': String(count) };
+			},
+		};
 	}
 
 	private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -205,7 +219,7 @@ export class SandboxServer {
 		const reply = (r: RouteResponse, fault: string | null): void => {
 			core.stats.response(r.status);
 			record(r.status, fault, r.body);
-			send(res, r, { 'Twilio-Request-Id': newSid('RQ'), ...concurrency.headers() });
+			send(res, r, { 'Twilio-Request-Id': newSid('RQ'), ...concurrency.answering() });
 		};
 		if (!concurrency.admitted) {
 			core.stats.fault('concurrency429');

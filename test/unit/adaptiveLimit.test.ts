@@ -5,9 +5,9 @@
  * figure here depends on how fast this machine is.
  */
 import { jest } from '@jest/globals';
-import { AdaptiveLimit, DECREASE_FACTOR, reportedConcurrency } from '../../nodes/shared/runner/adaptive';
+import { AdaptiveLimit, AGAIN_FACTOR, DECREASE_FACTOR, PROBE_SLOWDOWN, reportedConcurrency } from '../../nodes/shared/runner/adaptive';
 import { runInSlots } from '../../nodes/shared/runner/runItems';
-import { noteAnswer, sleepBeforeRetry, Slots } from '../../nodes/shared/runner/slots';
+import { beginAttempt, sleepBeforeRetry, Slots } from '../../nodes/shared/runner/slots';
 import { backoffMs, DEFAULT_RETRY } from '../../nodes/shared/http/retryPolicy';
 
 describe('AdaptiveLimit', () => {
@@ -40,15 +40,33 @@ describe('AdaptiveLimit', () => {
 		expect(limit.refused).toBe(15);
 		now = 300;
 		limit.refused429(200, 10);
-		expect(limit.current).toBe(Math.floor(after * DECREASE_FACTOR));
+		expect(limit.current).toBe(Math.floor(after * AGAIN_FACTOR));
 	});
 
-	it('grows by about one request per window of answers', () => {
+	it('while the limit is unknown, grows by about one request per window of answers', () => {
+		const limit = new AdaptiveLimit(25, () => 1);
+		limit.refused429(0);
+		expect(limit.current).toBe(22);
+		for (let i = 0; i < 23; i++) limit.answered();
+		expect(limit.current).toBe(23);
+	});
+
+	it(`once a refusal reported the limit, grows ${PROBE_SLOWDOWN} times slower`, () => {
 		const limit = new AdaptiveLimit(25, () => 1);
 		limit.refused429(0, 10);
 		expect(limit.current).toBe(9);
-		for (let i = 0; i < 10; i++) limit.answered(5);
+		// From 9 to 10 takes 76 answers at one eighth of the speed (about 9.5 without the slowdown).
+		for (let i = 0; i < 75; i++) limit.answered(5);
+		expect(limit.current).toBe(9);
+		limit.answered(5);
 		expect(limit.current).toBe(10);
+	});
+
+	it('does not grow a window the run does not fill', () => {
+		const limit = new AdaptiveLimit(25, () => 1);
+		limit.refused429(0);
+		for (let i = 0; i < 100; i++) limit.answered(undefined, 3);
+		expect(limit.current).toBe(22);
 	});
 
 	it('does not grow on answers saying the account is at the limit a refusal reported; grows again when it has room', () => {
@@ -56,7 +74,7 @@ describe('AdaptiveLimit', () => {
 		limit.refused429(0, 10);
 		for (let i = 0; i < 50; i++) limit.answered(10);
 		expect(limit.current).toBe(9);
-		for (let i = 0; i < 50; i++) limit.answered(8);
+		for (let i = 0; i < 80; i++) limit.answered(8);
 		expect(limit.current).toBeGreaterThan(9);
 	});
 
@@ -64,15 +82,19 @@ describe('AdaptiveLimit', () => {
 		const limit = new AdaptiveLimit(25, () => 1);
 		limit.refused429(0, 10);
 		limit.answered(12);
-		for (let i = 0; i < 30; i++) limit.answered(11);
+		for (let i = 0; i < 80; i++) limit.answered(11);
 		expect(limit.current).toBeGreaterThan(9);
 	});
 
-	it('answers without a count (Resend) grow the window as plain AIMD', () => {
-		const limit = new AdaptiveLimit(25, () => 1);
-		limit.refused429(0, 10);
+	it('refusals and answers without a count (Resend) make plain AIMD', () => {
+		let now = 1;
+		const limit = new AdaptiveLimit(25, () => now);
+		limit.refused429(0);
+		now = 2;
+		limit.refused429(1.5);
+		expect(limit.current).toBe(Math.floor(25 * DECREASE_FACTOR * AGAIN_FACTOR));
 		for (let i = 0; i < 30; i++) limit.answered();
-		expect(limit.current).toBeGreaterThanOrEqual(11);
+		expect(limit.current).toBeGreaterThan(Math.floor(25 * DECREASE_FACTOR * AGAIN_FACTOR));
 	});
 
 	it('never goes below one request', () => {
@@ -96,7 +118,7 @@ describe('Slots follow the window', () => {
 	it('a refusal stops new grants until enough slots come back; an answer lets waiters in again', async () => {
 		const slots = new Slots(4, () => 10);
 		for (let i = 0; i < 4; i++) await slots.acquire(false);
-		slots.answered(429, { 'twilio-concurrent-requests': '2' }, 5);
+		slots.beginAttempt().answered(429, { 'twilio-concurrent-requests': '2' });
 		expect(slots.limit.current).toBe(1);
 		let granted = false;
 		void slots.acquire(false).then(() => (granted = true));
@@ -116,30 +138,40 @@ class SimulatedAccount {
 	accepted = 0;
 	refused = 0;
 
+	private seed = 7;
+
 	constructor(
 		private readonly limit: number,
 		private readonly latencyMs: number,
+		/** ± this many ms on each request, from a fixed pseudo-random sequence: real answers never come back in lockstep. */
+		private readonly jitterMs = 0,
 	) {}
+
+	private jitter(): number {
+		this.seed = (this.seed * 1103515245 + 12345) % 2147483648;
+		return Math.round((this.seed / 2147483648) * 2 * this.jitterMs - this.jitterMs);
+	}
 
 	/** One item's send: retried on 429 after the policy's backoff, its slot given back meanwhile. */
 	async send(): Promise<void> {
 		for (let attempt = 1; ; attempt++) {
-			const startedAt = Date.now();
+			const request = beginAttempt();
 			if (this.inFlight >= this.limit) {
 				this.refused++;
 				const reported = this.inFlight;
-				await new Promise((r) => setTimeout(r, 1));
-				noteAnswer(429, { 'twilio-concurrent-requests': String(reported) }, startedAt);
+				// A refusal is answered at once, but still takes a round trip to come back.
+				await new Promise((r) => setTimeout(r, 5));
+				request.answered(429, { 'twilio-concurrent-requests': String(reported) });
 				await sleepBeforeRetry(backoffMs(Math.min(attempt, 6), DEFAULT_RETRY));
 				continue;
 			}
 			this.inFlight++;
 			this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-			await new Promise((r) => setTimeout(r, this.latencyMs));
+			await new Promise((r) => setTimeout(r, this.latencyMs + this.jitter()));
 			this.inFlight--;
 			this.accepted++;
 			// As at Twilio (and the sandbox), the count on an answer includes the request answered.
-			noteAnswer(201, { 'twilio-concurrent-requests': String(this.inFlight + 1) }, startedAt);
+			request.answered(201, { 'twilio-concurrent-requests': String(this.inFlight + 1) });
 			return;
 		}
 	}
@@ -150,12 +182,12 @@ async function runOnFakeClock(runs: Array<Promise<void>>): Promise<number> {
 	const all = Promise.all(runs);
 	let done = false;
 	void all.then(() => (done = true));
-	while (!done) await jest.advanceTimersByTimeAsync(10);
+	while (!done) await jest.advanceTimersByTimeAsync(1);
 	await all;
 	return Date.now() - start;
 }
 
-describe('runs against an account limit of 10, at the default Max Concurrent Requests (25), 100 ms a request', () => {
+describe('runs against an account limit of 10, at the default Max Concurrent Requests (25), 100 ± 20 ms a request', () => {
 	const N = 1000;
 	const L = 100;
 	const bound = (n: number) => (n * L) / 10;
@@ -164,7 +196,7 @@ describe('runs against an account limit of 10, at the default Max Concurrent Req
 	afterEach(() => jest.useRealTimers());
 
 	it('one run reaches at least 90% of the N·L/10 bound with at most 5% of requests refused', async () => {
-		const account = new SimulatedAccount(10, L);
+		const account = new SimulatedAccount(10, L, 20);
 		const elapsed = await runOnFakeClock([runInSlots(N, { concurrency: 25 }, () => account.send(), () => false)]);
 		expect(account.accepted).toBe(N);
 		expect(account.maxInFlight).toBeLessThanOrEqual(10);
@@ -173,7 +205,7 @@ describe('runs against an account limit of 10, at the default Max Concurrent Req
 	});
 
 	it('two runs (two queue-mode workers) sharing the limit: the same goals, and both progress', async () => {
-		const account = new SimulatedAccount(10, L);
+		const account = new SimulatedAccount(10, L, 20);
 		const finishedAt: number[] = [];
 		const start = Date.now();
 		const worker = () => runInSlots(N, { concurrency: 25 }, () => account.send(), () => false).then(() => void finishedAt.push(Date.now() - start));

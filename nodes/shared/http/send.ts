@@ -3,7 +3,7 @@
  * client) call this and nothing else, so timeouts, retries and "outcome unknown" behave the same everywhere.
  */
 import { request, type Dispatcher } from 'undici';
-import { noteAnswer, sleepBeforeRetry } from '../runner/slots';
+import { beginAttempt, sleepBeforeRetry } from '../runner/slots';
 import { proxyFailureOf, routeFor, type ProxyConnectError, type Route } from './dispatcher';
 import { decideRetry, DEFAULT_RETRY, isNotSentCode, type AttemptOutcome, type RequestKind, type RetrySettings } from './retryPolicy';
 
@@ -151,7 +151,7 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 		let route: Route | undefined;
 		let proxyFailure: ProxyConnectError | undefined;
 		const timeout = timeoutSignal(opts.timeoutMs);
-		const startedAt = Date.now();
+		const attemptSlot = beginAttempt();
 		try {
 			route = routeFor(req.url);
 			if (route.broken) throw route.broken;
@@ -172,8 +172,9 @@ export async function send(req: HttpRequest, opts: SendOptions): Promise<HttpRes
 			const body = bytes ? '' : await res.body.text();
 			response = { status, headers: flatHeaders(res.headers), body, ...(bytes ? { bytes } : {}), attempts: attempt };
 			outcome = { type: 'response', status, headers: response.headers };
-			noteAnswer(status, response.headers, startedAt);
+			attemptSlot.answered(status, response.headers);
 		} catch (error) {
+			attemptSlot.failed();
 			failure = error;
 			proxyFailure = route?.proxy ? proxyFailureOf(error, route.proxy.url) : undefined;
 			const code = proxyFailure?.code ?? errorCode(error);

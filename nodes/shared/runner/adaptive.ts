@@ -14,10 +14,21 @@
  *   above it lands just under it at once, instead of after many halvings. And an answer whose count
  *   says the account is already at that limit is no reason to grow: the window grows only while the
  *   account has room, so a run stops probing a limit it knows (TCP cannot see the queue; we can).
- * - The factor is gentle (0.9, not TCP's 0.5): a refused request costs one quick round trip and is
- *   never processed, and halving would leave a lone worker at 3/4 of its account's capacity.
+ * - The first decrease is gentle (0.9, not TCP's 0.5): a refused request costs one quick round trip
+ *   and is never processed, and halving would leave a lone worker at 3/4 of its account's capacity.
+ *   Later ones (0.85) and a slower growth near the known limit keep several runs sharing one
+ *   account from probing it in turn.
+ * - A window the run does not fill is not grown: that it works says nothing about a bigger one.
  */
 export const DECREASE_FACTOR = 0.9;
+/** Later decreases, once the limit is known: the window is then near it, and others may share it. */
+export const AGAIN_FACTOR = 0.85;
+/**
+ * Once a refusal has shown where the limit is, the window grows 8 times slower (by one request per
+ * 8 rounds of answers): near a known limit, probing is what costs refusals. Measured with two runs
+ * sharing a limit of 10 in the engine, this took refusals from 20-27% to 5-6%.
+ */
+export const PROBE_SLOWDOWN = 8;
 
 export class AdaptiveLimit {
 	private window: number;
@@ -25,6 +36,7 @@ export class AdaptiveLimit {
 	private refusals = 0;
 	/** The account's limit, as the latest refusal reported it; unknown until one does. */
 	private accountLimit?: number;
+	private firstDecrease = true;
 
 	constructor(
 		private readonly ceiling: number,
@@ -46,13 +58,16 @@ export class AdaptiveLimit {
 	 * An answer that was not a refusal: the vendor had room for this request. `reported` is the
 	 * account's count of requests in flight on that answer, when it has one.
 	 */
-	answered(reported?: number): void {
+	answered(reported?: number, inFlight = Number.POSITIVE_INFINITY): void {
 		if (reported !== undefined && this.accountLimit !== undefined && reported >= this.accountLimit) {
 			// Full, as far as we know; a count above the known limit means the limit was raised.
 			this.accountLimit = reported;
 			return;
 		}
-		this.window = Math.min(this.ceiling, this.window + 1 / this.window);
+		// A window the run does not fill says nothing about whether a bigger one would fit.
+		if (inFlight < this.current) return;
+		const slowdown = this.accountLimit === undefined ? 1 : PROBE_SLOWDOWN;
+		this.window = Math.min(this.ceiling, this.window + 1 / (this.window * slowdown));
 	}
 
 	/**
@@ -61,11 +76,16 @@ export class AdaptiveLimit {
 	 */
 	refused429(startedAt: number, reported?: number): void {
 		this.refusals++;
-		if (reported !== undefined && Number.isFinite(reported) && reported > 0) this.accountLimit = reported;
-		if (startedAt <= this.lastDecreaseAt) return;
+		if (startedAt <= this.lastDecreaseAt) {
+			if (reported !== undefined && Number.isFinite(reported) && reported > 0) this.accountLimit = reported;
+			return;
+		}
 		this.lastDecreaseAt = this.now();
+		const first = this.firstDecrease;
 		const seen = reported !== undefined && Number.isFinite(reported) && reported > 0 ? Math.min(this.window, reported) : this.window;
-		this.window = Math.max(1, seen * DECREASE_FACTOR);
+		this.window = Math.max(1, seen * (first ? DECREASE_FACTOR : AGAIN_FACTOR));
+		this.firstDecrease = false;
+		if (reported !== undefined && Number.isFinite(reported) && reported > 0) this.accountLimit = reported;
 	}
 }
 

@@ -20,10 +20,32 @@ export class Slots {
 	private readonly returning: Array<() => void> = [];
 	private readonly starting: Array<() => void> = [];
 	private inUse = 0;
+	/** Requests sent and not yet answered (items asleep before a retry have none). */
+	private requests = 0;
 	readonly limit: AdaptiveLimit;
+	private readonly now: () => number;
 
-	constructor(concurrency: number, now?: () => number) {
+	constructor(concurrency: number, now: () => number = Date.now) {
 		this.limit = new AdaptiveLimit(concurrency, now);
+		this.now = now;
+	}
+
+	beginAttempt(): Attempt {
+		this.requests++;
+		const startedAt = this.now();
+		let ended = false;
+		const end = () => {
+			if (ended) return false;
+			ended = true;
+			this.requests--;
+			return true;
+		};
+		return {
+			answered: (status, headers) => {
+				if (end()) this.answered(status, headers, startedAt);
+			},
+			failed: () => void end(),
+		};
 	}
 
 	acquire(returning: boolean): Promise<void> {
@@ -41,10 +63,10 @@ export class Slots {
 	}
 
 	/** What the vendor answered a request sent at `startedAt`: the window grows or shrinks. */
-	answered(status: number, headers: Record<string, string> | undefined, startedAt: number): void {
+	private answered(status: number, headers: Record<string, string> | undefined, startedAt: number): void {
 		if (status === 429) this.limit.refused429(startedAt, reportedConcurrency(headers));
 		else {
-			this.limit.answered(reportedConcurrency(headers));
+			this.limit.answered(reportedConcurrency(headers), this.requests + 1);
 			this.pump();
 		}
 	}
@@ -81,8 +103,8 @@ export class ItemSlot {
 		await this.gate();
 	}
 
-	answered(status: number, headers: Record<string, string> | undefined, startedAt: number): void {
-		this.slots.answered(status, headers, startedAt);
+	beginAttempt(): Attempt {
+		return this.slots.beginAttempt();
 	}
 
 	end(): void {
@@ -111,9 +133,17 @@ export function runHoldingSlot<T>(slot: ItemSlot, fn: () => Promise<T>): Promise
 	return current.run(slot, fn);
 }
 
-/** send() reports each answer, so the run's window follows the vendor's concurrency limit. */
-export function noteAnswer(status: number, headers: Record<string, string> | undefined, startedAt: number): void {
-	current.getStore()?.answered(status, headers, startedAt);
+/** One request of an item, as send() reports it, so the run's window follows the vendor's concurrency limit. */
+export interface Attempt {
+	answered(status: number, headers: Record<string, string> | undefined): void;
+	/** No answer (a network error or timeout): neither room nor a refusal. */
+	failed(): void;
+}
+
+const OUTSIDE_RUNNER: Attempt = { answered: () => undefined, failed: () => undefined };
+
+export function beginAttempt(): Attempt {
+	return current.getStore()?.beginAttempt() ?? OUTSIDE_RUNNER;
 }
 
 /** send()'s pause before a retry. */
