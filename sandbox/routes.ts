@@ -12,5 +12,6 @@ import { recordingRoutes } from './twilio/recordings';
 import { resendRoutes } from './resend';
 import { verifyRoutes } from './twilio/verify';
 import { lookupRoutes } from './twilio/lookups';
+import { eventsRoutes } from './twilio/events';
 
-export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...recordingRoutes, ...resendRoutes, ...verifyRoutes, ...lookupRoutes];
+export const apiRoutes: readonly Route[] = [...accountRoutes, ...messageRoutes, ...numberRoutes, ...messagingServiceRoutes, ...callRoutes, ...recordingRoutes, ...resendRoutes, ...verifyRoutes, ...lookupRoutes, ...eventsRoutes];

@@ -137,8 +137,8 @@ export interface MessageRecord {
 
 export interface WebhookAttempt {
 	id: number;
-	/** `call-gather`: a <Gather> action request; `call-redirect`: a <Redirect>; `call-amd`: an AsyncAmd result. */
-	kind: 'message-status' | 'inbound-sms' | 'call-status' | 'call-twiml' | 'call-gather' | 'call-redirect' | 'call-amd' | 'recording-status';
+	/** `call-gather`: a <Gather> action request; `call-redirect`: a <Redirect>; `call-amd`: an AsyncAmd result; `event-stream`: an Event Streams sink delivery. */
+	kind: 'message-status' | 'inbound-sms' | 'call-status' | 'call-twiml' | 'call-gather' | 'call-redirect' | 'call-amd' | 'recording-status' | 'event-stream';
 	url: string;
 	method: HttpCallbackMethod;
 	params: FormParams;

@@ -27,6 +27,11 @@ export interface WebhookRequest {
 	encoding?: 'form' | 'json';
 	/** Sign with a wrong key, as a forger would: receivers must answer 403. */
 	tamperSignature?: boolean;
+	/**
+	 * A JSON body prepared by the caller (Event Streams' CloudEvents array), sent and signed like
+	 * `encoding: 'json'` (bodySHA256 in the URL, signature over the URL alone); `params` are unused. POST only.
+	 */
+	rawJson?: string;
 }
 
 /** JSON webhooks carry single values as strings and repeated ones as arrays. */
@@ -62,13 +67,13 @@ export class WebhookClient {
 		const idempotencyToken = req.idempotencyToken ?? randomUUID();
 		let target = req.url;
 		let body: string | null = null;
-		const json = req.encoding === 'json' && req.method === 'POST';
+		const json = (req.encoding === 'json' || req.rawJson !== undefined) && req.method === 'POST';
 		// Twilio signs exactly what it requests: for GET the params move into the query string.
 		if (req.method === 'GET') {
 			const qs = encodeForm(req.params);
 			if (qs) target += (target.includes('?') ? '&' : '?') + qs;
 		} else if (json) {
-			body = jsonBody(req.params);
+			body = req.rawJson ?? jsonBody(req.params);
 			target += `${target.includes('?') ? '&' : '?'}bodySHA256=${getExpectedBodyHash(body)}`;
 		} else {
 			body = encodeForm(req.params);

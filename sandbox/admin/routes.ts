@@ -19,6 +19,7 @@ import { renderService } from '../twilio/messaging-services';
 import { renderNumber } from '../twilio/numbers';
 import { parseRecipientScript, RecipientScriptError, scheduleInboundSms } from '../twilio/recipient';
 import { adminVerification, renderVerifyService, verifyAdminRoutes } from '../twilio/verify';
+import { eventsAdminRoutes } from '../twilio/events';
 
 const adminError = (status: number, message: string): ApiError => new ApiError(status, { error: message });
 
@@ -285,4 +286,5 @@ export const adminRoutes: readonly Route[] = [
 		handle: (ctx) => ({ status: 200, body: { requests: ctx.core.chatModel.requests } }),
 	},
 	...verifyAdminRoutes,
+	...eventsAdminRoutes,
 ];

@@ -13,6 +13,7 @@ import type { AccountRecord, HttpCallbackMethod, IncomingNumberRecord, MessageRe
 import { isDelivered, logDelivery } from '../webhook-log';
 import type { WebhookRequest, WebhookResult } from '../webhooks';
 import { Address, formatAddress, parseAddress } from './addresses';
+import { publishInboundMessage } from './events-delivery';
 import { guessContentType, newOutboundMessage, optOutKey } from './message-create';
 import { startDelivery } from './message-lifecycle';
 import { serviceOfNumber } from './messaging-services';
@@ -220,6 +221,8 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		dateSent: now,
 	};
 	if (!route.dropped) core.store.addMessage(inbound);
+	// Event Streams sees the message too (asynchronously, beside the SmsUrl webhook); a dropped one never reached the account.
+	if (!route.dropped) publishInboundMessage(core, inbound);
 	core.stats.inbound();
 
 	const keyword = body.trim().toUpperCase();
