@@ -2,7 +2,9 @@
  * The n8n editor, in headless Chromium, with the packed package installed: what a user sees when
  * building a workflow. Every node of the package is found in the node panel, added to a canvas and
  * its form renders without console errors; list searches reach the sandbox; the credential test
- * passes from the credential dialog; the action nodes are offered as AI Agent tools, and the agent
+ * passes from the credential dialog; operations and trigger events picked in the panel show their own
+ * fields (Send and Wait, Call and Wait, Download Recording, Recording Completed; Look Up Phone's Data
+ * Packages, the Email Events Trigger's events and set-up); the action nodes are offered as AI Agent tools, and the agent
  * example run from the editor shows its Send SMS tool call, with the SID the sandbox recorded, in the Logs.
  * Screenshots land in $N8N_COMMS_SCREENSHOTS_DIR (`npm run screenshots` points it at docs/screenshots).
  */
@@ -12,7 +14,9 @@ import { NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import {
 	addNodeFromPanel,
 	panelActions,
+	clickParameterOption,
 	closeCredentialDialog,
+	closeParameterOptions,
 	closeNodeForm,
 	closeToasts,
 	escapeRegExp,
@@ -23,10 +27,14 @@ import {
 	openLogEntry,
 	openLogs,
 	openNodePanel,
+	openParameterOptions,
 	openResourceList,
 	openWorkflow,
 	readNodeForm,
+	readParameter,
 	searchNodePanel,
+	selectCredential,
+	selectParameterOption,
 	testCredentialInForm,
 	textShowing,
 	waitForNodesSuccess,
@@ -48,6 +56,9 @@ function panelNode(type: string) {
 	if (!node) throw new Error(`n8n does not list ${type}`);
 	return { displayName: node.displayName, description: node.description, actions: panelActions(node) };
 }
+
+/** The open form's parameter labels: a label's first line is its text; a Fixed / Expression switch follows it. */
+const formLabels = async () => (await readNodeForm(editor.page)).parameters.map((p) => p.split('\n')[0].trim());
 
 /** A file name from a display name: "Send SMS" → "send-sms". */
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -117,6 +128,83 @@ describe('the n8n editor with n8n-nodes-comms', () => {
 		await closeNodeForm(editor.page);
 	});
 
+	it('Look Up Phone: its form shows Phone Number and the Data Packages multi-select with both packages', async () => {
+		await newWorkflow(editor.page, editor.baseUrl);
+		await addNodeFromPanel(editor.page, panelNode('lookUpPhone'));
+		expect(await formLabels()).toEqual(expect.arrayContaining(['Phone Number', 'Data Packages']));
+		expect(await openParameterOptions(editor.page, 'dataPackages')).toEqual(['Line Type Intelligence', 'Caller Name']);
+		await clickParameterOption(editor.page, 'Line Type Intelligence');
+		await closeParameterOptions(editor.page);
+		expect(await readParameter(editor.page, 'dataPackages')).toContain('Line Type Intelligence');
+		await editor.screenshot('look-up-phone');
+		expect(editor.takeErrors()).toEqual([]);
+		await closeNodeForm(editor.page);
+	});
+
+	it('Email Events Trigger: the event picked from the panel is in its Events multi-select; set-up is Automatic, and Manual asks for the signing secret', async () => {
+		await newWorkflow(editor.page, editor.baseUrl);
+		await addNodeFromPanel(editor.page, { ...panelNode('emailEventsTrigger'), actions: ['On email bounced'] });
+		const labels = await formLabels();
+		expect(labels).toEqual(expect.arrayContaining(['Events', 'Webhook Set-Up']));
+		expect(labels).not.toContain('Signing Secret');
+		expect(await readParameter(editor.page, 'events')).toContain('Email Bounced');
+		expect(await readParameter(editor.page, 'setupMode')).toContain('Automatic');
+		// Every Resend email event is offered; two more are added to the one picked in the panel.
+		const offered = await openParameterOptions(editor.page, 'events');
+		expect(offered).toEqual(expect.arrayContaining(['Email Sent', 'Email Delivered', 'Email Bounced', 'Email Complained', 'Email Opened', 'Email Clicked', 'Email Suppressed']));
+		expect(offered).toHaveLength(11);
+		for (const event of ['Email Sent', 'Email Delivered']) {
+			await clickParameterOption(editor.page, event);
+		}
+		await closeParameterOptions(editor.page);
+		const events = await readParameter(editor.page, 'events');
+		for (const event of ['Email Bounced', 'Email Sent', 'Email Delivered']) expect(events).toContain(event);
+		await editor.screenshot('email-events-trigger');
+
+		await selectParameterOption(editor.page, 'setupMode', 'Manual');
+		expect(await formLabels()).toContain('Signing Secret');
+		expect(editor.takeErrors()).toEqual([]);
+		await closeNodeForm(editor.page);
+	});
+
+	it('Message Status, Download Recording: the operation picked in the form shows its own fields, and the operations include the recordings', async () => {
+		await newWorkflow(editor.page, editor.baseUrl);
+		// n8n lists no actions for Message Status in the panel (a node with a "resource" parameter gets
+		// actions only per resource, and Message Status's Resource belongs to Get Many): "Add to workflow"
+		// opens it on Get, and the operation is picked in the form.
+		await addNodeFromPanel(editor.page, panelNode('messageStatus'));
+		// Message Status takes a Twilio and a Resend credential, each optional, and n8n picks only the Resend one here.
+		await selectCredential(editor.page, 'Twilio sandbox');
+		// n8n adds its own "Custom API Call" at the end.
+		expect((await openParameterOptions(editor.page, 'operation')).slice(0, 4)).toEqual(['Get', 'Get Many', 'List Call Recordings', 'Download Recording']);
+		await closeParameterOptions(editor.page);
+		await selectParameterOption(editor.page, 'operation', 'List Call Recordings');
+		expect(await formLabels()).toEqual(expect.arrayContaining(['Call SID']));
+		await selectParameterOption(editor.page, 'operation', 'Download Recording');
+		const labels = await formLabels();
+		expect(labels).toEqual(expect.arrayContaining(['Recording SID', 'Format', 'Put Output File in Field']));
+		// Get's and List Call Recordings' fields are not offered.
+		for (const other of ['Channel', 'Wait for Final Status', 'Call SID']) expect(labels).not.toContain(other);
+		expect(await readParameter(editor.page, 'operation')).toContain('Download Recording');
+		expect(await readParameter(editor.page, 'format')).toContain('MP3');
+		await editor.screenshot('message-status-recordings');
+		expect(editor.takeErrors()).toEqual([]);
+		await closeNodeForm(editor.page);
+	});
+
+	it('Twilio Comms Trigger, Recording Completed: the event picked from the panel is in its Events, without the reply fields', async () => {
+		await newWorkflow(editor.page, editor.baseUrl);
+		await addNodeFromPanel(editor.page, { ...panelNode('twilioCommsTrigger'), actions: ['On recording completed'] });
+		const events = await readParameter(editor.page, 'events');
+		expect(events).toContain('Recording Completed');
+		expect(events).not.toContain('Incoming SMS');
+		const labels = await formLabels();
+		expect(labels).toEqual(expect.arrayContaining(['Events', 'Webhook Set-Up']));
+		for (const reply of ['SMS Reply', 'Call Answer']) expect(labels).not.toContain(reply);
+		expect(editor.takeErrors()).toEqual([]);
+		await closeNodeForm(editor.page);
+	});
+
 	it("lists the account's numbers in Send SMS's From, fetched from the sandbox", async () => {
 		await newWorkflow(editor.page, editor.baseUrl);
 		await addNodeFromPanel(editor.page, panelNode('sendSms'));
@@ -147,7 +235,7 @@ describe('the n8n editor with n8n-nodes-comms', () => {
 
 	it('offers every action node as an AI Agent tool', async () => {
 		const actions = ours.filter((n) => n.usableAsTool);
-		expect(actions.map((n) => n.displayName)).toEqual(expect.arrayContaining(['Send SMS', 'Voice Message', 'Outbound Call', 'Send Email']));
+		expect(actions.map((n) => n.displayName)).toEqual(expect.arrayContaining(['Send SMS', 'Voice Message', 'Outbound Call', 'Send Email', 'Message Status', 'Verify Phone', 'Look Up Phone']));
 		await newWorkflow(editor.page, editor.baseUrl);
 		await addNodeFromPanel(editor.page, { displayName: 'AI Agent' });
 		await openAgentToolPanel(editor.page);

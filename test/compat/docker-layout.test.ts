@@ -347,10 +347,11 @@ describe.each(LAYOUTS)('$title', (layout) => {
 	it(`n8n knows every node type as ${layout.prefix}.*, the tools and both credential types, and none as ${layout.otherPrefix}.*`, async () => {
 		const known = await nodeTypes(rest);
 		const names = new Set(known.map((t) => t.name));
-		expect(expected.nodes).toHaveLength(7);
-		expect(expected.nodes).toContain(`${layout.prefix}.sendSms`);
+		expect(expected.nodes).toHaveLength(9);
+		for (const type of ['sendSms', 'lookUpPhone', 'emailEventsTrigger']) expect(expected.nodes).toContain(`${layout.prefix}.${type}`);
 		for (const type of expected.nodes) expect(names).toContain(type);
 		expect(names).toContain(`${layout.prefix}.sendSmsTool`);
+		expect(names).toContain(`${layout.prefix}.lookUpPhoneTool`);
 		expect([...names].filter((n) => n.startsWith(`${layout.otherPrefix}.`))).toEqual([]);
 		// n8n's custom-nodes loader files every node it loads under "Custom Nodes" as well.
 		const sendSms = known.find((t) => t.name === `${layout.prefix}.sendSms`) as { codex?: { categories?: string[] } } | undefined;

@@ -191,6 +191,83 @@ export async function readNodeForm(page: Page): Promise<{ title: string; paramet
 	return { title, parameters };
 }
 
+/**
+ * The open NDV's parameter `name` as the user reads it: the text of its row (label, chips of a
+ * multi-select, the picked option, hint) and the values of its inputs, one per line.
+ */
+export async function readParameter(page: Page, name: string): Promise<string> {
+	const field = page.locator(`${byTestId('ndv')} ${byTestId(`parameter-input-${name}`)}`).first();
+	await field.waitFor({ state: 'visible' });
+	const row = page.locator(`${byTestId('ndv')} ${byTestId('parameter-item')}`).filter({ has: field }).last();
+	const text = (await row.count()) ? await row.innerText() : await field.innerText();
+	const values = await field.locator('input').evaluateAll((els) => els.map((el) => (el as unknown as { value: string }).value).filter(Boolean));
+	return [text.trim(), ...values].join('\n');
+}
+
+/** The options of the open dropdown of a select (options and multiOptions parameters render as Element Plus selects). */
+const OPEN_OPTIONS = '.el-select__popper:visible [role="option"]';
+
+/**
+ * Opens the dropdown of the open NDV's options or multi-select parameter `name` and returns the
+ * names it offers (each option's headline, without its description). Leaves it open.
+ */
+export async function openParameterOptions(page: Page, name: string): Promise<string[]> {
+	await page.locator(`${byTestId('ndv')} ${byTestId(`parameter-input-${name}`)} .el-select`).first().click();
+	const items = page.locator(OPEN_OPTIONS);
+	await items.first().waitFor({ state: 'visible' });
+	return (await items.locator('.option-headline').allInnerTexts()).map((t) => t.trim());
+}
+
+/** Clicks `option` (by its name) in the open dropdown: picks it, or toggles it in a multi-select (which stays open). */
+export async function clickParameterOption(page: Page, option: string): Promise<void> {
+	await page.locator(OPEN_OPTIONS).filter({ has: page.locator('.option-headline', { hasText: exactly(option) }) }).first().click();
+}
+
+/** Closes the open dropdown (Escape closes the select, not the form). */
+export async function closeParameterOptions(page: Page): Promise<void> {
+	await page.keyboard.press('Escape');
+	await settleSelect(page);
+	await page.locator(byTestId('ndv')).waitFor({ state: 'visible' });
+}
+
+/** Picks `option` (by its name) in the open NDV's options parameter `name`. */
+export async function selectParameterOption(page: Page, name: string, option: string): Promise<void> {
+	await openParameterOptions(page, name);
+	await clickParameterOption(page, option);
+	await settleSelect(page);
+}
+
+/** Waits for a select's dropdown to have faded out and takes the focus off it, so a screenshot shows the form at rest. */
+async function settleSelect(page: Page): Promise<void> {
+	await page.locator(OPEN_OPTIONS).first().waitFor({ state: 'hidden' });
+	const focused = page.locator('*:focus');
+	if (await focused.count()) await focused.first().blur();
+}
+
+/** Picks the saved credential `name` in the open NDV's credential selector (n8n leaves it empty when it cannot choose). */
+export async function selectCredential(page: Page, name: string): Promise<void> {
+	const select = page.locator(`${byTestId('ndv')} ${byTestId('node-credentials-select')}`).first();
+	if ((await select.locator('input').first().inputValue()) === name) return;
+	// Each option is the credential's name, then its type.
+	const option = page.locator(OPEN_OPTIONS).filter({ has: page.getByText(name, { exact: true }) }).first();
+	// After an operation change n8n re-renders the credential slots (Message Status shows fewer), and a
+	// click during that can open a dropdown that is then thrown away: click again. (Not Escape: with no
+	// dropdown open, Escape closes the form.)
+	for (let attempt = 0; ; attempt++) {
+		await select.click();
+		try {
+			await option.waitFor({ state: 'visible', timeout: 5_000 });
+			break;
+		} catch (error) {
+			if (attempt >= 3) throw error;
+			await page.waitForTimeout(300);
+		}
+	}
+	await option.click();
+	await page.locator(`${byTestId('ndv')} ${byTestId('credential-edit-button')}`).first().waitFor({ state: 'visible' });
+	await settleSelect(page);
+}
+
 export async function closeNodeForm(page: Page): Promise<void> {
 	await page.locator(byTestId('ndv-close-button')).click();
 	await page.locator(byTestId('ndv')).waitFor({ state: 'hidden' });
