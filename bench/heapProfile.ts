@@ -138,3 +138,25 @@ export async function profileAllocations<T>(pid: number, workload: () => Promise
 		inspector.close();
 	}
 }
+
+interface CpuProfile {
+	nodes: Array<{ id: number; callFrame: Frame; children?: number[] }>;
+	samples: number[];
+	timeDeltas: number[];
+}
+
+/** Runs `workload` under V8's CPU profiler in process `pid`; the profile is written to `saveTo` (Chrome DevTools opens it). */
+export async function profileCpu<T>(pid: number, workload: () => Promise<T>, saveTo: string, port = 9229): Promise<T> {
+	const inspector = await Inspector.open(pid, port);
+	try {
+		await inspector.call('Profiler.enable');
+		await inspector.call('Profiler.setSamplingInterval', { interval: 200 });
+		await inspector.call('Profiler.start');
+		const result = await workload();
+		const { profile } = await inspector.call<{ profile: CpuProfile }>('Profiler.stop');
+		writeFileSync(saveTo, JSON.stringify(profile));
+		return result;
+	} finally {
+		inspector.close();
+	}
+}
