@@ -10,8 +10,6 @@ import { all, first } from '../form';
 import { newSid } from '../ids';
 import { ApiError, type Route, type RouteContext } from '../router';
 import type { MessageRecord } from '../state';
-import { countSegments } from '../segments';
-import { formatAddress } from './addresses';
 import { TwilioApiError, twilioErrors } from './errors';
 import {
 	deliverInboundMessage,
@@ -23,8 +21,7 @@ import {
 	type SinkType,
 	type SubscriptionRecord,
 } from './events-delivery';
-import { guessContentType } from './message-create';
-import { checkInboundSms, InboundError, type InboundSmsInput } from './inbound';
+import { checkInboundSms, InboundError, inboundMessageRecord, type InboundSmsInput } from './inbound';
 import { serviceOfNumber } from './messaging-services';
 import { isCallbackUrl } from './numbers';
 import { pageV1 } from './paging';
@@ -323,34 +320,7 @@ function inboundMessage(ctx: RouteContext, input: InboundSmsInput): MessageRecor
 	const { from, to, number, account } = checkInboundSms(ctx.core.store, input);
 	const body = typeof input.body === 'string' ? input.body : '';
 	const mediaUrls = Array.isArray(input.mediaUrls) ? input.mediaUrls.filter((u): u is string => typeof u === 'string') : [];
-	const seg = countSegments(body);
-	const now = new Date();
-	const m: MessageRecord = {
-		sid: newSid(mediaUrls.length ? 'MM' : 'SM'),
-		accountSid: account.sid,
-		direction: 'inbound',
-		to: formatAddress(to),
-		from: formatAddress(from),
-		body,
-		media: mediaUrls.map((url) => ({ sid: newSid('ME'), url, contentType: guessContentType(url) })),
-		messagingServiceSid: serviceOfNumber(ctx.core.store, number)?.sid ?? null,
-		status: 'received',
-		errorCode: null,
-		errorMessage: null,
-		encoding: seg.encoding,
-		numSegments: mediaUrls.length ? 1 : seg.segments,
-		price: '-0.00790',
-		statusCallback: null,
-		validityPeriod: null,
-		sendAt: null,
-		contentSid: null,
-		contentVariables: null,
-		logicalKey: null,
-		statusHistory: [{ status: 'received', at: now }],
-		dateCreated: now,
-		dateUpdated: now,
-		dateSent: now,
-	};
+	const m = inboundMessageRecord({ account, from, to, body, mediaUrls, messagingServiceSid: serviceOfNumber(ctx.core.store, number)?.sid ?? null });
 	ctx.core.store.addMessage(m);
 	return m;
 }

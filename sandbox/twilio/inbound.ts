@@ -185,16 +185,12 @@ export function checkInboundSms(
 	return { from, to, number, account };
 }
 
-export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInput): Promise<InboundSmsResult> {
-	const { from, to, number, account } = checkInboundSms(core.store, input);
-	const body = typeof input.body === 'string' ? input.body : '';
-	const mediaUrls = Array.isArray(input.mediaUrls) ? input.mediaUrls.filter((u): u is string => typeof u === 'string') : [];
-	const deliveries = deliveryCount(input.deliveries);
-
-	const route = inboundRoute(core.store, number);
+/** A received message as Twilio keeps it (Messages list, fetch), whoever delivers it: the SmsUrl webhook or Event Streams. */
+export function inboundMessageRecord(args: { account: AccountRecord; from: Address; to: Address; body: string; mediaUrls: string[]; messagingServiceSid: string | null }): MessageRecord {
+	const { account, from, to, body, mediaUrls } = args;
 	const now = new Date();
 	const seg = countSegments(body);
-	const inbound: MessageRecord = {
+	return {
 		sid: newSid(mediaUrls.length ? 'MM' : 'SM'),
 		accountSid: account.sid,
 		direction: 'inbound',
@@ -202,7 +198,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		from: formatAddress(from),
 		body,
 		media: mediaUrls.map((url) => ({ sid: newSid('ME'), url, contentType: guessContentType(url) })),
-		messagingServiceSid: route.service?.sid ?? null,
+		messagingServiceSid: args.messagingServiceSid,
 		status: 'received',
 		errorCode: null,
 		errorMessage: null,
@@ -220,6 +216,16 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 		dateUpdated: now,
 		dateSent: now,
 	};
+}
+
+export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInput): Promise<InboundSmsResult> {
+	const { from, to, number, account } = checkInboundSms(core.store, input);
+	const body = typeof input.body === 'string' ? input.body : '';
+	const mediaUrls = Array.isArray(input.mediaUrls) ? input.mediaUrls.filter((u): u is string => typeof u === 'string') : [];
+	const deliveries = deliveryCount(input.deliveries);
+
+	const route = inboundRoute(core.store, number);
+	const inbound = inboundMessageRecord({ account, from, to, body, mediaUrls, messagingServiceSid: route.service?.sid ?? null });
 	if (!route.dropped) core.store.addMessage(inbound);
 	// Event Streams sees the message too (asynchronously, beside the SmsUrl webhook); a dropped one never reached the account.
 	if (!route.dropped) publishInboundMessage(core, inbound);
@@ -282,7 +288,7 @@ export async function simulateInboundSms(core: SandboxCore, input: InboundSmsInp
 
 	core.store.recordInbound({
 		id: core.store.newId(),
-		at: now,
+		at: inbound.dateCreated,
 		messageSid: inbound.sid,
 		accountSid: account.sid,
 		from: inbound.from ?? '',
