@@ -225,3 +225,13 @@ describe('runs against an account limit of 10, at the default Max Concurrent Req
 		expect(elapsed).toBeLessThanOrEqual(Math.ceil(N / 25) * L + 50);
 	});
 });
+
+describe('which 429s shrink the window', () => {
+	it('a 429 with Retry-After and no concurrency count (a rate limit) leaves the window alone', async () => {
+		const slots = new Slots(25, () => 10);
+		for (let i = 0; i < 3; i++) slots.beginAttempt().answered(429, { 'retry-after': '1' });
+		expect(slots.limit.current).toBe(25);
+		slots.beginAttempt().answered(429, { 'twilio-concurrent-requests': '10' });
+		expect(slots.limit.current).toBe(9);
+	});
+});

@@ -19,6 +19,8 @@
  *   Later ones (0.85) and a slower growth near the known limit keep several runs sharing one
  *   account from probing it in turn.
  * - A window the run does not fill is not grown: that it works says nothing about a bigger one.
+ * - Only refusals that carry the count move the window (see Slots.answered): a 429 with Retry-After
+ *   is a rate limit, which waiting answers.
  */
 export const DECREASE_FACTOR = 0.9;
 /** Later decreases, once the limit is known: the window is then near it, and others may share it. */

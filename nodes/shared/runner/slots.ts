@@ -64,9 +64,14 @@ export class Slots {
 
 	/** What the vendor answered a request sent at `startedAt`: the window grows or shrinks. */
 	private answered(status: number, headers: Record<string, string> | undefined, startedAt: number): void {
-		if (status === 429) this.limit.refused429(startedAt, reportedConcurrency(headers));
-		else {
-			this.limit.answered(reportedConcurrency(headers), this.requests + 1);
+		const reported = reportedConcurrency(headers);
+		if (status === 429) {
+			// Only a refusal that reports the account's requests in flight is about concurrency (Twilio's
+			// 20429). A 429 with Retry-After is a rate limit: waiting is the answer, and shrinking the window
+			// for it too collapsed it under the bench's 30% 429s (10× the clean time instead of 5×).
+			if (reported !== undefined) this.limit.refused429(startedAt, reported);
+		} else {
+			this.limit.answered(reported, this.requests + 1);
 			this.pump();
 		}
 	}
