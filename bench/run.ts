@@ -8,10 +8,11 @@
  *   --latency MS          sandbox latency per API request (default 100)
  *   --memory-items N      items for the memory workload (default 10000)
  *   --trigger-requests N  inbound round trips per trigger (default 500)
- *   --only a,b            only these sections: sms, faults, limit, email, memory, trigger
+ *   --only a,b            only these sections: sms, faults, limit, queue, email, memory, trigger
  *   --n8n-env K=V         an n8n setting for this run (repeatable), e.g. N8N_EXPRESSION_ENGINE=legacy
  */
 import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +25,7 @@ import { sign } from '../nodes/shared/twilio/signature';
 import { activateWorkflow, bindCredentials, createCredential, createWorkflow, type CredentialRef, type WorkflowJson } from '../scripts/n8n/instance';
 import { ensureN8nRuntime } from '../scripts/n8n/provision';
 import { startStack, type Stack } from '../scripts/n8n/stack';
+import { startQueueStack } from '../scripts/n8n/queue';
 import { startFixedHostProxy } from '../scripts/n8n/fixedHostProxy';
 import { childPids, exactlyOnce, nodeExecutionMs, peakRss, percentile, round, type ExactlyOnce, type PeakMemory } from './measure';
 import { profileAllocations, profileCpu, type AllocationProfile } from './heapProfile';
@@ -254,6 +256,47 @@ function sendsOfTag(messages: Iterable<{ body: string }>, tag: string): Map<numb
 		out.set(n, (out.get(n) ?? 0) + 1);
 	}
 	return out;
+}
+
+interface SharedLimitRun {
+	seconds: number;
+	finishedAt: number[];
+	requests: number;
+	refused: number;
+	maxInFlight: number;
+	exactlyOnce: ExactlyOnce[];
+}
+
+/**
+ * Two runs of `count` SMS started at once against one account limit, each run one POST to
+ * `webhookUrl` (a workflow made by ourSmsWorkflow): how long both took, and what the sandbox refused.
+ */
+async function twoRunsSharingLimit(sandbox: Stack['sandbox'], webhookUrl: string, count: number, limit: number): Promise<SharedLimitRun> {
+	sandbox.reset();
+	sandbox.faults.set({ latencyMs: LATENCY_MS, concurrencyLimit: limit });
+	const tags = [randomBytes(4).toString('hex'), randomBytes(4).toString('hex')];
+	const t0 = process.hrtime.bigint();
+	const finishedAt: number[] = [];
+	const summaries = await Promise.all(
+		tags.map(async (tag) => {
+			const res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count, tag }), signal: AbortSignal.timeout(30 * 60_000) });
+			const text = await res.text();
+			finishedAt.push(Number(process.hrtime.bigint() - t0) / 1e9);
+			if (!res.ok) throw new Error(`a run sharing the limit: n8n answered ${res.status}: ${text.slice(0, 300)}`);
+			return JSON.parse(text) as SendSummary;
+		}),
+	);
+	const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+	sandbox.faults.clear();
+	const stats = sandbox.stats();
+	return {
+		seconds,
+		finishedAt: finishedAt.map((t) => round(t, 2)),
+		requests: stats.requestsByRoute['twilio.messages.create'] ?? 0,
+		refused: stats.faults.concurrency429 ?? 0,
+		maxInFlight: stats.maxInFlight,
+		exactlyOnce: summaries.map((r, k) => exactlyOnce(count, sendsOfTag(sandbox.state.messages.values(), tags[k]), r.ids, new Set(r.ids.filter((id): id is string => typeof id === 'string')))),
+	};
 }
 
 interface Section {
@@ -540,26 +583,8 @@ async function main() {
 				// Two executions at once, each with its own runner and window, share the account's limit as two
 				// queue-mode workers would (this bench runs one n8n process; the queue tests run real workers).
 				note(`account limit: two runs of ${COUNT} SMS at once, sharing the limit`);
-				const { sandbox } = bench.stack;
-				sandbox.reset();
-				sandbox.faults.set({ latencyMs: LATENCY_MS, concurrencyLimit: limit });
-				const tags = [randomBytes(4).toString('hex'), randomBytes(4).toString('hex')];
-				const t0 = process.hrtime.bigint();
-				const finishedAt: number[] = [];
-				const runs = await Promise.all(
-					tags.map((tag, k) =>
-						bench.call(`${COUNT} SMS, run ${k + 1} of 2`, 'bench-sms', sms('bench-sms'), COUNT, tag).then((r) => {
-							finishedAt.push(Number(process.hrtime.bigint() - t0) / 1e9);
-							return r;
-						}),
-					),
-				);
-				const twoSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-				sandbox.faults.clear();
-				const stats = sandbox.stats();
-				const twoRefused = stats.faults.concurrency429 ?? 0;
-				const twoRequests = stats.requestsByRoute['twilio.messages.create'] ?? 0;
-				const twoOnce = runs.map((r, k) => exactlyOnce(COUNT, sendsOfTag(sandbox.state.messages.values(), tags[k]), r.summary.ids, new Set(r.summary.ids.filter((id): id is string => typeof id === 'string'))));
+				const two = await twoRunsSharingLimit(bench.stack.sandbox, `${bench.stack.n8n.url}/webhook/bench-sms`, COUNT, limit);
+				const { seconds: twoSeconds, finishedAt, requests: twoRequests, refused: twoRefused, exactlyOnce: twoOnce } = two;
 				const twoBound = 2 * bound;
 				const share = (ratio: number) => `${round(100 * ratio, 1)}%`;
 				const oneOfBound = bound / seconds(one);
@@ -571,7 +596,7 @@ async function main() {
 						`Account limit: Twilio refuses requests over ${limit} in flight (429 / 20429, Twilio-Concurrent-Requests); our Send SMS at its defaults (Max Concurrent Requests ${DEFAULT_CONCURRENCY})`,
 						...describeSend('one run', one),
 						`    ${oneRefused} of ${one.requests} creates refused (${share(oneShare)}); bound N·L/${limit} = ${round(bound, 2)} s; ${share(oneOfBound)} of the bound`,
-						`  two runs at once, sharing the limit: ${2 * COUNT} items in ${round(twoSeconds, 2)} s (runs ended at ${finishedAt.map((t) => `${round(t, 2)} s`).join(' and ')}), max ${stats.maxInFlight} in flight, ${twoRequests} creates`,
+						`  two runs at once, sharing the limit: ${2 * COUNT} items in ${round(twoSeconds, 2)} s (runs ended at ${finishedAt.map((t) => `${round(t, 2)} s`).join(' and ')}), max ${two.maxInFlight} in flight, ${twoRequests} creates`,
 						`    ${twoRefused} of ${twoRequests} creates refused (${share(twoShare)}); bound 2N·L/${limit} = ${round(twoBound, 2)} s; ${share(twoOfBound)} of the bound`,
 						...twoOnce.map((e, k) => `    run ${k + 1} exactly once: ${e.sentOnce} sent once, ${e.duplicated} duplicated, ${e.missing} missing, ${e.reportedErrors} error items`),
 					],
@@ -581,8 +606,42 @@ async function main() {
 						{ goal: `account limit ${limit}, two runs sharing it: ≥ 90% of the bound`, value: share(twoOfBound), met: twoOfBound >= 0.9 },
 						{ goal: `account limit ${limit}, two runs sharing it: ≤ 5% refused`, value: share(twoShare), met: twoShare <= 0.05 },
 					],
-					json: { limit, one, oneRefused, boundSeconds: round(bound, 2), two: { seconds: round(twoSeconds, 2), finishedAt, requests: twoRequests, refused: twoRefused, maxInFlight: stats.maxInFlight, exactlyOnce: twoOnce } },
+					json: { limit, one, oneRefused, boundSeconds: round(bound, 2), two: { ...two, seconds: round(twoSeconds, 2) } },
 				};
+			},
+			async queue() {
+				const limit = 10;
+				note(`account limit in queue mode: PostgreSQL, Redis, a main, a webhook process and two workers taking one job each; two runs of ${COUNT} SMS at once`);
+				const q = await startQueueStack({ workers: 2, webhookProcesses: 1, examples: [], statusStepMs: 1000, log: note, workerEnv: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '1' } });
+				try {
+					const created = await createWorkflow(q.rest, bindCredentials(ourSmsWorkflow('bench-queue-sms'), [q.credentials.twilio]));
+					await activateWorkflow(q.rest, created);
+					const url = `${q.webhook.url}/webhook/bench-queue-sms`;
+					// Warm both workers (node code loaded, task runner started) before timing.
+					await twoRunsSharingLimit(q.sandbox, url, 20, limit);
+					const ranBefore = q.workers.map((w) => (fs.readFileSync(w.logFile, 'utf8').match(/Worker started execution/g) ?? []).length);
+					const two = await twoRunsSharingLimit(q.sandbox, url, COUNT, limit);
+					const ranOn = q.workers.map((w, i) => (fs.readFileSync(w.logFile, 'utf8').match(/Worker started execution/g) ?? []).length - ranBefore[i]);
+					const bound = (2 * COUNT * LATENCY_MS) / 1000 / limit;
+					const ofBound = bound / two.seconds;
+					const refusedShare = two.refused / Math.max(1, two.requests);
+					const share = (ratio: number) => `${round(100 * ratio, 1)}%`;
+					return {
+						lines: [
+							`Account limit ${limit}, queue mode: two runs of ${COUNT} SMS at once on two workers (executions per worker: ${ranOn.join(' and ')}), PostgreSQL`,
+							`  ${2 * COUNT} items in ${round(two.seconds, 2)} s (runs ended at ${two.finishedAt.join(' s and ')} s), max ${two.maxInFlight} in flight, ${two.requests} creates`,
+							`  ${two.refused} of ${two.requests} creates refused (${share(refusedShare)}); bound 2N·L/${limit} = ${round(bound, 2)} s; ${share(ofBound)} of the bound`,
+							...two.exactlyOnce.map((e, k) => `  run ${k + 1} exactly once: ${e.sentOnce} sent once, ${e.duplicated} duplicated, ${e.missing} missing, ${e.reportedErrors} error items`),
+						],
+						goals: [
+							{ goal: `account limit ${limit}, two queue-mode workers: ≥ 90% of the bound`, value: share(ofBound), met: ofBound >= 0.9 },
+							{ goal: `account limit ${limit}, two queue-mode workers: ≤ 5% refused`, value: share(refusedShare), met: refusedShare <= 0.05 },
+						],
+						json: { limit, workers: 2, executionsPerWorker: ranOn, ...two, boundSeconds: round(bound, 2) },
+					};
+				} finally {
+					await q.stop();
+				}
 			},
 			async email() {
 				note(`email: ${COUNT} in batch mode, then one by one`);

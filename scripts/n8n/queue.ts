@@ -27,6 +27,8 @@ export interface QueueStackOptions {
 	log?: (line: string) => void;
 	/** Keep the user folder (logs, database) after stop; it is always kept when start-up fails. */
 	keepUserFolder?: boolean;
+	/** Extra environment for the workers only, e.g. N8N_CONCURRENCY_PRODUCTION_LIMIT=1 (one job each). */
+	workerEnv?: Record<string, string>;
 }
 
 export interface QueueStack extends InstanceSetup {
@@ -102,7 +104,7 @@ export async function startQueueStack(opts: QueueStackOptions = {}): Promise<Que
 		const webhookPs = Array.from({ length: webhookCount }, (_, i) =>
 			startN8n({ ...common, command: 'webhook', port: i === 0 ? webhookPort : undefined, logName: i === 0 ? 'n8n-webhook.log' : `n8n-webhook-${i + 1}.log` }),
 		);
-		const workerPs = Array.from({ length: opts.workers ?? 2 }, (_, i) => startN8n({ ...common, command: 'worker', logName: `n8n-worker-${i + 1}.log` }));
+		const workerPs = Array.from({ length: opts.workers ?? 2 }, (_, i) => startN8n({ ...common, env: { ...env, ...opts.workerEnv }, command: 'worker', logName: `n8n-worker-${i + 1}.log` }));
 		// Settled, not Promise.all: a process still starting when another fails must be stopped too.
 		const settled = await time('others', () => Promise.allSettled([...webhookPs, ...workerPs]));
 		for (const r of settled) if (r.status === 'fulfilled') started(r.value);
