@@ -184,7 +184,9 @@ async function routeReply(ctx: IWebhookFunctions, res: ResponseLike, params: Twi
 	const resumeUrl = takeWait(staticData, param(params, 'To'), param(params, 'From')) ?? (service ? takeWait(staticData, service, param(params, 'From')) : undefined);
 	if (!resumeUrl) return false;
 	const answer = await forwardReply(resumeUrl, (await authTokenOf(ctx)) ?? '', params as FormParams);
-	if (answer.status < 200 || answer.status >= 300) {
+	if (answer.unanswered) {
+		ctx.logger.warn(`Twilio Trigger "${ctx.getNode().name}": the execution waiting for a reply from ${param(params, 'From')} did not answer in time; the reply was handed to it, so this workflow does not run for it`);
+	} else if (answer.status < 200 || answer.status >= 300) {
 		ctx.logger.info(`Twilio Trigger "${ctx.getNode().name}": the execution waiting for a reply from ${param(params, 'From')} did not take it (${answer.status || 'no answer'}); handling it as usual`);
 		return false;
 	}

@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { validateRequestWithBody } from 'twilio/lib/webhooks/webhooks';
-import { readRegistration, registrationRequest, rememberWait, takeWait } from '../../nodes/shared/twilio/replyRouting';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { forwardReply, readRegistration, registrationRequest, rememberWait, takeWait } from '../../nodes/shared/twilio/replyRouting';
 import { matchChoice, parseChoices } from '../../nodes/SendSms/reply';
 
 const N = '+15555550101';
@@ -59,5 +61,41 @@ describe('choices', () => {
 		expect(matchChoice('1', choices)).toBe('1');
 		expect(matchChoice('yes please', choices)).toBeNull();
 		expect(matchChoice('anything', [])).toBeNull();
+	});
+});
+
+describe('forwardReply: a reply handed to the waiting execution', () => {
+	const listen = (answer: (res: import('node:http').ServerResponse) => void): Promise<{ server: Server; url: string }> =>
+		new Promise((resolve) => {
+			const server = createServer((req, res) => {
+				req.resume();
+				req.on('end', () => answer(res));
+			});
+			server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook-waiting/1/node` }));
+		});
+
+	it('n8n slower than the timeout: unanswered, so the trigger must not run its workflow for the reply too', async () => {
+		const { server, url } = await listen((res) => setTimeout(() => res.end('<Response/>'), 1000));
+		try {
+			expect(await forwardReply(url, 'token', { From: '+15555550101', Body: 'YES' }, 200)).toMatchObject({ status: 0, unanswered: true });
+		} finally {
+			server.closeAllConnections();
+			server.close();
+		}
+	});
+
+	it('nothing listening: not sent, so the reply is handled as any other SMS', async () => {
+		const { server, url } = await listen((res) => res.end());
+		await new Promise((r) => server.close(r));
+		expect(await forwardReply(url, 'token', { From: '+15555550101', Body: 'YES' }, 2000)).toMatchObject({ status: 0, unanswered: false });
+	});
+
+	it('answered: the status and body come back', async () => {
+		const { server, url } = await listen((res) => res.writeHead(200, { 'content-type': 'text/xml' }).end('<Response/>'));
+		try {
+			expect(await forwardReply(url, 'token', { From: '+15555550101', Body: 'YES' })).toEqual({ status: 200, contentType: 'text/xml', body: '<Response/>' });
+		} finally {
+			server.close();
+		}
 	});
 });

@@ -131,7 +131,7 @@ export async function registerWait(routerUrl: string, authToken: string, w: Repl
 }
 
 /** Hands Twilio's inbound SMS on to the waiting execution, signed as Twilio would have signed it for that URL. */
-export async function forwardReply(resumeUrl: string, authToken: string, params: FormParams): Promise<{ status: number; contentType: string; body: string }> {
+export async function forwardReply(resumeUrl: string, authToken: string, params: FormParams, timeoutMs = 10_000): Promise<{ status: number; contentType: string; body: string; unanswered?: boolean }> {
 	const form = new URLSearchParams();
 	for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) form.append(k, x);
 	try {
@@ -139,10 +139,15 @@ export async function forwardReply(resumeUrl: string, authToken: string, params:
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(authToken, resumeUrl, params) },
 			body: form.toString(),
-			signal: AbortSignal.timeout(10_000),
+			signal: AbortSignal.timeout(timeoutMs),
 		});
 		return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
-	} catch {
-		return { status: 0, contentType: '', body: '' };
+	} catch (error) {
+		// Sent but not answered in time: n8n may well have resumed the execution (a loaded n8n can take
+		// longer than this to answer), so the caller must not hand the reply to its workflow as well.
+		// fetch rejects with the signal's reason, a DOMException, which is not always an Error here.
+		const name = (e: unknown) => (typeof e === 'object' && e !== null ? String((e as { name?: unknown }).name) : '');
+		const timedOut = ['TimeoutError', 'AbortError'].includes(name(error)) || ['TimeoutError', 'AbortError'].includes(name((error as { cause?: unknown } | null)?.cause));
+		return { status: 0, contentType: '', body: '', unanswered: timedOut };
 	}
 }
