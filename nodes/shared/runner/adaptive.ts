@@ -74,20 +74,16 @@ export class AdaptiveLimit {
 
 	/**
 	 * A 429. `startedAt` is when the refused request was sent; `reported` the vendor's count of the
-	 * account's requests in flight, when its answer has one.
+	 * account's requests in flight, when its answer has one (a positive number: see reportedConcurrency).
 	 */
 	refused429(startedAt: number, reported?: number): void {
 		this.refusals++;
-		if (startedAt <= this.lastDecreaseAt) {
-			if (reported !== undefined && Number.isFinite(reported) && reported > 0) this.accountLimit = reported;
-			return;
-		}
+		if (reported !== undefined) this.accountLimit = reported;
+		if (startedAt <= this.lastDecreaseAt) return;
 		this.lastDecreaseAt = this.now();
-		const first = this.firstDecrease;
-		const seen = reported !== undefined && Number.isFinite(reported) && reported > 0 ? Math.min(this.window, reported) : this.window;
-		this.window = Math.max(1, seen * (first ? DECREASE_FACTOR : AGAIN_FACTOR));
+		const seen = reported === undefined ? this.window : Math.min(this.window, reported);
+		this.window = Math.max(1, seen * (this.firstDecrease ? DECREASE_FACTOR : AGAIN_FACTOR));
 		this.firstDecrease = false;
-		if (reported !== undefined && Number.isFinite(reported) && reported > 0) this.accountLimit = reported;
 	}
 }
 
