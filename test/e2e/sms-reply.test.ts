@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'flatted';
 import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { NUMBER_ALERTS } from '../../sandbox/fixtures';
+import { smsReplyWaitWorkflow } from '../support/n8n/callAndWait';
 import { useN8n } from './harness';
 
 const n8n = useN8n();
@@ -18,38 +19,10 @@ const R3 = '+15555550183';
 const STRANGER = '+15555550184';
 
 function workflow(path: string): WorkflowJson {
-	return {
-		name: `e2e: sms reply ${path}`,
-		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-			},
-			{
-				name: 'Ask',
-				type: 'n8n-nodes-comms.sendSms',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: {
-					operation: 'sendAndWait',
-					responseType: 'reply',
-					choices: 'YES, NO',
-					to: '={{ $json.body.to }}',
-					from: { __rl: true, mode: 'number', value: NUMBER_ALERTS.phoneNumber },
-					body: '=Deploy {{ $json.body.tag }}? Reply YES or NO',
-					waitTimeout: 10,
-				},
-				credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
-			},
-			{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} },
-		],
-		connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] }, Ask: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
+	return smsReplyWaitWorkflow(`e2e: sms reply ${path}`, path, 10, {
+		nodes: [{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} }],
+		ask: { main: [[{ node: 'Done', type: 'main', index: 0 }]] },
+	});
 }
 
 async function answers(workflowId: string, count: number): Promise<Array<Record<string, unknown>>> {

@@ -9,40 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'flatted';
 import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { NUMBER_ALERTS } from '../../sandbox/fixtures';
-import { finished, latestExecution } from '../support/n8n/callAndWait';
+import { finished, latestExecution, smsReplyWaitWorkflow } from '../support/n8n/callAndWait';
 import { useN8n } from './harness';
 
 const n8n = useN8n();
 const LATE = '+15555550186';
 
 function workflow(path: string): WorkflowJson {
-	return {
-		name: `e2e: sms reply timeout ${path}`,
+	const wf = smsReplyWaitWorkflow(`e2e: sms reply timeout ${path}`, path, 1, {
 		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-			},
-			{
-				name: 'Ask',
-				type: 'n8n-nodes-comms.sendSms',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: {
-					operation: 'sendAndWait',
-					responseType: 'reply',
-					choices: 'YES, NO',
-					to: '={{ $json.body.to }}',
-					from: { __rl: true, mode: 'number', value: NUMBER_ALERTS.phoneNumber },
-					body: '=Deploy {{ $json.body.tag }}? Reply YES or NO',
-					waitTimeout: 1,
-				},
-				credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
-			},
 			{
 				name: 'Answered?',
 				type: 'n8n-nodes-base.if',
@@ -60,13 +35,10 @@ function workflow(path: string): WorkflowJson {
 			{ name: 'Answered', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, -100], parameters: {} },
 			{ name: 'Timed Out', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 100], parameters: {} },
 		],
-		connections: {
-			Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] },
-			Ask: { main: [[{ node: 'Answered?', type: 'main', index: 0 }]] },
-			'Answered?': { main: [[{ node: 'Answered', type: 'main', index: 0 }], [{ node: 'Timed Out', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
+		ask: { main: [[{ node: 'Answered?', type: 'main', index: 0 }]] },
+	});
+	wf.connections['Answered?'] = { main: [[{ node: 'Answered', type: 'main', index: 0 }], [{ node: 'Timed Out', type: 'main', index: 0 }]] };
+	return wf;
 }
 
 type RunData = Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> } }>>;

@@ -5,6 +5,7 @@
 import { parse } from 'flatted';
 import type { WorkflowJson } from '../../../scripts/n8n/instance';
 import type { N8nRest } from '../../../scripts/n8n/rest';
+import { NUMBER_ALERTS } from '../../../sandbox/fixtures';
 
 /** What the readers need of a test harness (useN8n, useOwnN8n, or the queue stack's REST client). */
 interface Executions {
@@ -58,6 +59,46 @@ export function callAndWaitWorkflow(path: string, to: string, overrides: Record<
 			{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} },
 		],
 		connections: { Request: { main: [[{ node: 'Call', type: 'main', index: 0 }]] }, Call: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * Request (Webhook, body `{to, tag}`) → Ask: Send SMS, Send and Wait for Response by reply SMS
+ * (choices YES, NO) from +15555550101, whose SMS URL the e2e stack's inbound example owns. Callers
+ * add what follows Ask (`next`: the nodes, and Ask's outputs).
+ */
+export function smsReplyWaitWorkflow(name: string, path: string, waitTimeout: number, next: { nodes: WorkflowJson['nodes']; ask: WorkflowJson['connections'][string] }): WorkflowJson {
+	return {
+		name,
+		nodes: [
+			{
+				name: 'Request',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: path,
+				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+			},
+			{
+				name: 'Ask',
+				type: 'n8n-nodes-comms.sendSms',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: {
+					operation: 'sendAndWait',
+					responseType: 'reply',
+					choices: 'YES, NO',
+					to: '={{ $json.body.to }}',
+					from: { __rl: true, mode: 'number', value: NUMBER_ALERTS.phoneNumber },
+					body: '=Deploy {{ $json.body.tag }}? Reply YES or NO',
+					waitTimeout,
+				},
+				credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
+			},
+			...next.nodes,
+		],
+		connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] }, Ask: next.ask },
 		settings: { executionOrder: 'v1' },
 	};
 }
