@@ -90,3 +90,62 @@ describe('reconciling "outcome unknown" in bulk', () => {
 		expect(count.sent + count.reconciled + count.unknown).toBe(COUNT);
 	}, 200_000);
 });
+
+describe('reconciling "outcome unknown" for one recipient', () => {
+	it('300 sends to one phone, list lagging 1.5 s: items share listings, stop looking once the list shows later sends, and still find every stored one', async () => {
+		sandbox.faults.set({
+			latencyMs: 5,
+			rate5xx: 0.04,
+			rateResetAfter: 0.04,
+			rateReset: 0.04,
+			// Longer than the first settle delay (1 s): the first look-up sees neither the unknown send
+			// nor anything stored after it, so it must not conclude, and the second finds what was stored.
+			listLagMs: 1500,
+			seed: 21,
+			routes: [CREATE, LIST],
+		});
+		const count = 300;
+		const r = await runNode({
+			type: 'CUSTOM.sendSms',
+			parameters: { to: '+15555550123', body: '=Pager {{ $json.n }}' },
+			items: Array.from({ length: count }, (_, n) => ({ n })),
+			baseUrl: sandbox.url,
+			continueOnFail: true,
+			timeoutMs: 120_000,
+		});
+		expect(r.error).toBeUndefined();
+		const out = r.outputs(r.nodeName).map((o) => o.json);
+		expect(out).toHaveLength(count);
+
+		const stored = new Map<string, string[]>();
+		for (const m of sandbox.state.messages.values()) stored.set(m.body, [...(stored.get(m.body) ?? []), m.sid]);
+		const faulted = new Set(sandbox.stats().faultedCreates.filter((f) => f.route === CREATE).map((f) => f.sid));
+		const resetsBefore = sandbox.state.requests.filter((q) => q.route === CREATE && q.fault === 'reset').length;
+		const notFound: Array<{ tries: number }> = [];
+		let reconciled = 0;
+		for (const [n, o] of out.entries()) {
+			const sids = stored.get(`Pager ${n}`) ?? [];
+			if (typeof o.sid === 'string') {
+				expect(sids).toEqual([o.sid]);
+				expect({ n, reconciled: o.reconciled === true }).toEqual({ n, reconciled: faulted.has(o.sid) });
+				if (o.reconciled === true) reconciled++;
+			} else {
+				expect({ n, outcomeUnknown: o.outcomeUnknown, lookUp: (o.lookUp as { result?: string }).result, stored: sids }).toEqual({ n, outcomeUnknown: true, lookUp: 'not found', stored: [] });
+				notFound.push(o.lookUp as { tries: number });
+			}
+		}
+		expect(faulted.size).toBeGreaterThan(10);
+		expect(resetsBefore).toBeGreaterThan(5);
+		expect(reconciled).toBe(faulted.size);
+		expect(notFound).toHaveLength(resetsBefore);
+		// Not the full 1 + 2 + 4 s: the second look-up already shows sends made after the failure.
+		const cutShort = notFound.filter((l) => l.tries < 3).length;
+		const lists = sandbox.state.requests.filter((q) => q.route === LIST).length;
+		const lookUps = reconciled + notFound.reduce((sum, l) => sum + l.tries, 0);
+		console.log(`one recipient: ${faulted.size} reconciled, ${notFound.length} not found (${cutShort} before the third look-up), ${lists} list requests for at least ${lookUps} look-ups`);
+		expect(cutShort).toBeGreaterThan(notFound.length / 2);
+		expect(notFound.every((l) => l.tries >= 2)).toBe(true);
+		// Shared listings: fewer list requests than look-ups.
+		expect(lists).toBeLessThan(lookUps);
+	}, 150_000);
+});

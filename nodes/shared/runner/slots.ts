@@ -151,6 +151,16 @@ export function beginAttempt(): Attempt {
 	return current.getStore()?.beginAttempt() ?? OUTSIDE_RUNNER;
 }
 
+/**
+ * Runs `fn` as nobody's item: its requests neither hold nor wait for a slot. For work that items
+ * share and wait on while holding their own slots (a look-up listing several items await): if that
+ * work needed a slot of its own, say after a retry's sleep, a full window of waiting items would
+ * never let it have one.
+ */
+export function outsideSlots<T>(fn: () => Promise<T>): Promise<T> {
+	return current.exit(fn);
+}
+
 /** send()'s pause before a retry. */
 export function sleepBeforeRetry(ms: number): Promise<void> {
 	const slot = current.getStore();

@@ -16,7 +16,7 @@ import { executionOrigin } from '../runner/origin';
 import { sendUnlessRecent, type EarlierSend } from '../runner/recentSends';
 import { sleepBeforeRetry } from '../runner/slots';
 import type { TwilioContext } from './context';
-import { findEarlier, type Sent, type SendSpec } from './earlier';
+import { findEarlier, matching, SharedLookUps, type Sent, type SendSpec } from './earlier';
 
 export type IfUnknown = 'lookUp' | 'lookUpThenResend' | 'report';
 
@@ -29,6 +29,7 @@ export interface OnceSettings {
 /**
  * Waits before each look-up after an outcome unknown. Twilio stores a create before it answers,
  * but a list may lag behind it; 7 s in all, and an item waiting gives its concurrency slot back.
+ * A listing that already shows a later send of this run cuts the wait short (see createOrLookUp).
  */
 export const LOOK_UP_DELAYS_MS = [1_000, 2_000, 4_000];
 /**
@@ -49,11 +50,16 @@ const record = (sent: Sent, at = sent.dateCreated?.getTime() ?? Date.now()): Ear
 /** One per node run: `claimed` holds every SID this run created or matched, so no two items claim one send. */
 export class TwilioSends {
 	private readonly claimed = new Set<string>();
+	/** When the request that created each of this run's sends began: Twilio stored it after that. */
+	private readonly requestedAt = new Map<string, number>();
+	private readonly lookUps: SharedLookUps;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly twilio: TwilioContext,
-	) {}
+	) {
+		this.lookUps = new SharedLookUps(twilio.client);
+	}
 
 	async create<T extends Sent>(spec: SendSpec, settings: OnceSettings, create: () => Promise<T>): Promise<Created<T>> {
 		const origin = executionOrigin(this.ctx);
@@ -81,9 +87,19 @@ export class TwilioSends {
 		return { resource: outcome.duplicate.resource as T, marks: { skipped: 'duplicate', duplicateOf: outcome.duplicate.id } };
 	}
 
-	private claim<T extends Sent>(resource: T, marks: IDataObject): Created<T> {
+	private claim<T extends Sent>(resource: T, marks: IDataObject, requestedAt?: number): Created<T> {
 		this.claimed.add(resource.sid);
+		if (requestedAt !== undefined) this.requestedAt.set(resource.sid, requestedAt);
 		return { resource, marks };
+	}
+
+	/**
+	 * Whether `listed` shows a send of this run whose request began after `failedAt`. Twilio stored
+	 * it after the unknown send (stored, if at all, before its request failed), and a list shows sends
+	 * in the order they were stored: a send missing from this listing is then missing for good.
+	 */
+	private caughtUp(listed: Sent[], failedAt: number): boolean {
+		return listed.some((sent) => (this.requestedAt.get(sent.sid) ?? Number.NEGATIVE_INFINITY) > failedAt);
 	}
 
 	private guardKey(spec: SendSpec): string {
@@ -96,9 +112,10 @@ export class TwilioSends {
 	private async createOrLookUp<T extends Sent>(spec: SendSpec, settings: OnceSettings, create: () => Promise<T>): Promise<Created<T>> {
 		const startedAt = Date.now();
 		try {
-			return this.claim(await create(), {});
+			return this.claim(await create(), {}, startedAt);
 		} catch (error) {
 			if (!(error instanceof OutcomeUnknownError) || settings.ifUnknown === 'report') throw error;
+			const failedAt = Date.now();
 			const since = new Date(startedAt - CLOCK_SKEW_MS);
 			let found: Sent[] = [];
 			let tries = 0;
@@ -106,14 +123,17 @@ export class TwilioSends {
 				for (const delay of LOOK_UP_DELAYS_MS) {
 					await sleepBeforeRetry(delay);
 					tries++;
-					found = await findEarlier(this.twilio.client, spec, since, this.claimed);
-					if (found.length > 0) break;
+					const listed = await this.lookUps.listSince(spec, since);
+					// Matched after the await, with nothing awaited before the claim below: items sharing
+					// a listing must not both claim one send.
+					found = matching(listed, spec, since, this.claimed);
+					if (found.length > 0 || this.caughtUp(listed, failedAt)) break;
 				}
 			} catch (lookUpError) {
 				error.lookUp = { result: 'failed', reason: lookUpError instanceof Error ? lookUpError.message : String(lookUpError) };
 				throw error;
 			}
-			if (found.length === 1) return this.claim(found[0] as T, { reconciled: true });
+			if (found.length === 1) return this.claim(found[0] as T, { reconciled: true }, startedAt);
 			if (found.length > 1) {
 				// Two identical sends since the request started: which one is ours cannot be known.
 				error.lookUp = { result: 'ambiguous', candidates: found.map((s) => s.sid) };
