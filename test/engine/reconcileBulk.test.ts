@@ -145,7 +145,8 @@ describe('reconciling "outcome unknown" for one recipient', () => {
 		console.log(`one recipient: ${faulted.size} reconciled, ${notFound.length} not found (${cutShort} before the third look-up), ${lists} list requests for at least ${lookUps} look-ups`);
 		expect(cutShort).toBeGreaterThan(notFound.length / 2);
 		expect(notFound.every((l) => l.tries >= 2)).toBe(true);
-		// Shared listings: fewer list requests than look-ups.
+		// Shared listings: fewer list requests than look-ups, and they count in Max Concurrent Requests (25).
 		expect(lists).toBeLessThan(lookUps);
+		expect(sandbox.stats().maxInFlight).toBeLessThanOrEqual(25);
 	}, 150_000);
 });

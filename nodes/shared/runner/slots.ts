@@ -100,16 +100,35 @@ export class ItemSlot {
 	) {}
 
 	async sleepBeforeRetry(ms: number): Promise<void> {
+		await this.awaitWithoutSlot(sleep(ms));
+		await this.gate();
+	}
+
+	/** Waits for `work` that sends no request of this item's, with the slot given to another item meanwhile. */
+	async awaitWithoutSlot<T>(work: Promise<T>): Promise<T> {
 		// An item runs its requests one after another, except Message Status conversation lists (two
 		// pages at once): there the other request may still be in flight, as it could before slots.
 		this.letGo();
-		await sleep(ms);
-		await (this.regaining ??= this.regain());
-		await this.gate();
+		try {
+			return await work;
+		} finally {
+			await (this.regaining ??= this.regain());
+		}
 	}
 
 	beginAttempt(): Attempt {
 		return this.slots.beginAttempt();
+	}
+
+	/** `fn` as another task of this run, holding a slot of its own (see sharedTask). */
+	async spawn<T>(fn: () => Promise<T>): Promise<T> {
+		await this.slots.acquire(true);
+		const task = new ItemSlot(this.slots, this.gate);
+		try {
+			return await runHoldingSlot(task, fn);
+		} finally {
+			task.end();
+		}
 	}
 
 	end(): void {
@@ -152,13 +171,19 @@ export function beginAttempt(): Attempt {
 }
 
 /**
- * Runs `fn` as nobody's item: its requests neither hold nor wait for a slot. For work that items
- * share and wait on while holding their own slots (a look-up listing several items await): if that
- * work needed a slot of its own, say after a retry's sleep, a full window of waiting items would
- * never let it have one.
+ * Runs `fn`, work that several items share and wait on (a look-up listing), as a task of its own
+ * with its own slot: started inside one item, its retries would otherwise wait for that item's slot,
+ * which the item gives back while it waits (see awaitShared).
  */
-export function outsideSlots<T>(fn: () => Promise<T>): Promise<T> {
-	return current.exit(fn);
+export function sharedTask<T>(fn: () => Promise<T>): Promise<T> {
+	const slot = current.getStore();
+	return slot ? slot.spawn(fn) : fn();
+}
+
+/** An item's wait for work shared with other items (see sharedTask): its slot serves others meanwhile. */
+export function awaitShared<T>(work: Promise<T>): Promise<T> {
+	const slot = current.getStore();
+	return slot ? slot.awaitWithoutSlot(work) : work;
 }
 
 /** send()'s pause before a retry. */

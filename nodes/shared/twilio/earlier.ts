@@ -7,7 +7,7 @@
 import type { Twilio } from 'twilio';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
-import { outsideSlots } from '../runner/slots';
+import { sharedTask } from '../runner/slots';
 
 /** What identifies "the same send" at Twilio. */
 export type SendSpec =
@@ -143,8 +143,8 @@ export class SharedLookUps {
 	}
 
 	private start(key: string, spec: SendSpec, since: Date): Promise<Sent[]> {
-		// The items waiting for this listing hold their slots meanwhile (see outsideSlots).
-		const listed = outsideSlots(() => listSince(this.client, spec, since));
+		// Several items wait for this listing, none of them holding a slot meanwhile (see sharedTask).
+		const listed = sharedTask(() => listSince(this.client, spec, since));
 		this.running.set(key, listed);
 		const done = () => {
 			if (this.running.get(key) === listed) this.running.delete(key);
