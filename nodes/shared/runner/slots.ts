@@ -116,7 +116,11 @@ export class ItemSlot {
 		}
 	}
 
+	/** When this item's latest request was sent. */
+	lastAttemptAt?: number;
+
 	beginAttempt(): Attempt {
+		this.lastAttemptAt = Date.now();
 		return this.slots.beginAttempt();
 	}
 
@@ -184,6 +188,11 @@ export function sharedTask<T>(fn: () => Promise<T>): Promise<T> {
 export function awaitShared<T>(work: Promise<T>): Promise<T> {
 	const slot = current.getStore();
 	return slot ? slot.awaitWithoutSlot(work) : work;
+}
+
+/** When the current item sent its latest request; undefined outside runItems. */
+export function lastAttemptAt(): number | undefined {
+	return current.getStore()?.lastAttemptAt;
 }
 
 /** send()'s pause before a retry. */

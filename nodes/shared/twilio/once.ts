@@ -14,7 +14,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { OutcomeUnknownError } from '../http/send';
 import { executionOrigin } from '../runner/origin';
 import { sendUnlessRecent, type EarlierSend } from '../runner/recentSends';
-import { awaitShared, sleepBeforeRetry } from '../runner/slots';
+import { awaitShared, lastAttemptAt, sleepBeforeRetry } from '../runner/slots';
 import type { TwilioContext } from './context';
 import { findEarlier, matching, SharedLookUps, type Sent, type SendSpec } from './earlier';
 
@@ -50,7 +50,7 @@ const record = (sent: Sent, at = sent.dateCreated?.getTime() ?? Date.now()): Ear
 /** One per node run: `claimed` holds every SID this run created or matched, so no two items claim one send. */
 export class TwilioSends {
 	private readonly claimed = new Set<string>();
-	/** When the request that created each of this run's sends began: Twilio stored it after that. */
+	/** When the request that created each of this run's sends was sent: Twilio stored it after that. */
 	private readonly requestedAt = new Map<string, number>();
 	private readonly lookUps: SharedLookUps;
 
@@ -112,7 +112,9 @@ export class TwilioSends {
 	private async createOrLookUp<T extends Sent>(spec: SendSpec, settings: OnceSettings, create: () => Promise<T>): Promise<Created<T>> {
 		const startedAt = Date.now();
 		try {
-			return this.claim(await create(), {}, startedAt);
+			const created = await create();
+			// The attempt that created it, not the first of its 429 retries: Twilio stored it after that began.
+			return this.claim(created, {}, lastAttemptAt() ?? startedAt);
 		} catch (error) {
 			if (!(error instanceof OutcomeUnknownError) || settings.ifUnknown === 'report') throw error;
 			const failedAt = Date.now();
