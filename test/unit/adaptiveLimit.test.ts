@@ -78,6 +78,29 @@ describe('AdaptiveLimit', () => {
 		expect(limit.current).toBeGreaterThan(9);
 	});
 
+	it('back at the known limit at once after a whole round of answers that saw only its own requests', () => {
+		const limit = new AdaptiveLimit(25, () => 1);
+		limit.refused429(0, 10);
+		expect(limit.current).toBe(9);
+		// Someone else's requests in the count (8 of ours, 10 in all) break the streak.
+		for (let i = 0; i < 8; i++) limit.answered(9, 9);
+		limit.answered(10, 8);
+		for (let i = 0; i < 8; i++) limit.answered(9, 9);
+		expect(limit.current).toBe(9);
+		limit.answered(9, 9);
+		expect(limit.current).toBe(10);
+		// Never past the known limit, however long it stays alone.
+		for (let i = 0; i < 200; i++) limit.answered(10, 10);
+		expect(limit.current).toBe(10);
+	});
+
+	it('answers without our own count (unknown) never count as alone', () => {
+		const limit = new AdaptiveLimit(25, () => 1);
+		limit.refused429(0, 10);
+		for (let i = 0; i < 20; i++) limit.answered(1);
+		expect(limit.current).toBe(9);
+	});
+
 	it('a count above the known limit means the limit was raised: answers at it no longer stop the growth', () => {
 		const limit = new AdaptiveLimit(25, () => 1);
 		limit.refused429(0, 10);
@@ -215,6 +238,20 @@ describe('runs against an account limit of 10, at the default Max Concurrent Req
 		expect(account.refused / (account.refused + account.accepted)).toBeLessThanOrEqual(0.05);
 		// Neither starves: the first to finish takes at least 70% of the whole run's time.
 		expect(Math.min(...finishedAt) / elapsed).toBeGreaterThanOrEqual(0.7);
+	});
+
+	it('two runs of different sizes: the one left alone goes back to the whole limit, not probing slowly up to it', async () => {
+		const account = new SimulatedAccount(10, L, 20);
+		const finishedAt: number[] = [];
+		const start = Date.now();
+		const worker = (n: number) => runInSlots(n, { concurrency: 25 }, () => account.send(), () => false).then(() => void finishedAt.push(Date.now() - start));
+		const elapsed = await runOnFakeClock([worker(N / 2), worker((3 * N) / 2)]);
+		expect(account.accepted).toBe(2 * N);
+		// The larger run spends about half the time alone. Probing slowly back up from its share, it made
+		// 94.9% of the bound here; back at the known limit after one round of answers alone, 99.5%.
+		expect(bound(2 * N) / elapsed).toBeGreaterThanOrEqual(0.97);
+		expect(account.refused / (account.refused + account.accepted)).toBeLessThanOrEqual(0.05);
+		expect(account.maxInFlight).toBeLessThanOrEqual(10);
 	});
 
 	it('without refusals the window stays at the ceiling (no limit reached, no cost)', async () => {

@@ -19,6 +19,9 @@
  *   Later ones (0.85) and a slower growth near the known limit keep several runs sharing one
  *   account from probing it in turn.
  * - A window the run does not fill is not grown: that it works says nothing about a bigger one.
+ * - A run that shared the account and is left alone (a whole round of answers counts only its own
+ *   requests) goes straight back to the known limit: probing up to it slowly made the last run of
+ *   two spend its second half one or more requests under it.
  * - Only refusals that carry the count move the window (see Slots.answered): a 429 with Retry-After
  *   is a rate limit, which waiting answers.
  */
@@ -39,6 +42,8 @@ export class AdaptiveLimit {
 	/** The account's limit, as the latest refusal reported it; unknown until one does. */
 	private accountLimit?: number;
 	private firstDecrease = true;
+	/** Answers in a row whose count showed only this run's requests. */
+	private aloneFor = 0;
 
 	constructor(
 		private readonly ceiling: number,
@@ -60,14 +65,23 @@ export class AdaptiveLimit {
 	 * An answer that was not a refusal: the vendor had room for this request. `reported` is the
 	 * account's count of requests in flight on that answer, when it has one.
 	 */
-	answered(reported?: number, inFlight = Number.POSITIVE_INFINITY): void {
+	answered(reported?: number, inFlight?: number): void {
+		// The count includes this run's own requests (this one too): no more than those means nobody
+		// else is using the account now.
+		this.aloneFor = reported !== undefined && inFlight !== undefined && reported <= inFlight ? this.aloneFor + 1 : 0;
+		if (this.accountLimit !== undefined && this.window < this.accountLimit && this.aloneFor >= this.current) {
+			// A whole round of answers saw the account to itself: whoever shared it has finished, and the
+			// limit is known, so the window goes back to it at once instead of probing up to it slowly.
+			this.window = Math.min(this.ceiling, this.accountLimit);
+			return;
+		}
 		if (reported !== undefined && this.accountLimit !== undefined && reported >= this.accountLimit) {
 			// Full, as far as we know; a count above the known limit means the limit was raised.
 			this.accountLimit = reported;
 			return;
 		}
 		// A window the run does not fill says nothing about whether a bigger one would fit.
-		if (inFlight < this.current) return;
+		if (inFlight !== undefined && inFlight < this.current) return;
 		const slowdown = this.accountLimit === undefined ? 1 : PROBE_SLOWDOWN;
 		this.window = Math.min(this.ceiling, this.window + 1 / (this.window * slowdown));
 	}
@@ -78,6 +92,7 @@ export class AdaptiveLimit {
 	 */
 	refused429(startedAt: number, reported?: number): void {
 		this.refusals++;
+		this.aloneFor = 0;
 		if (reported !== undefined) this.accountLimit = reported;
 		if (startedAt <= this.lastDecreaseAt) return;
 		this.lastDecreaseAt = this.now();
