@@ -5,7 +5,7 @@
  * figure here depends on how fast this machine is.
  */
 import { jest } from '@jest/globals';
-import { AdaptiveLimit, AGAIN_FACTOR, DECREASE_FACTOR, PROBE_SLOWDOWN, reportedConcurrency } from '../../nodes/shared/runner/adaptive';
+import { AdaptiveLimit, AGAIN_FACTOR, ALONE_MS, DECREASE_FACTOR, PROBE_SLOWDOWN, reportedConcurrency } from '../../nodes/shared/runner/adaptive';
 import { runInSlots } from '../../nodes/shared/runner/runItems';
 import { beginAttempt, sleepBeforeRetry, Slots } from '../../nodes/shared/runner/slots';
 import { backoffMs, DEFAULT_RETRY } from '../../nodes/shared/http/retryPolicy';
@@ -78,15 +78,23 @@ describe('AdaptiveLimit', () => {
 		expect(limit.current).toBeGreaterThan(9);
 	});
 
-	it('back at the known limit at once after a whole round of answers that saw only its own requests', () => {
-		const limit = new AdaptiveLimit(25, () => 1);
+	it(`back at the known limit at once after a whole round of answers, over ${ALONE_MS} ms, that saw only its own requests`, () => {
+		let now = 1;
+		const limit = new AdaptiveLimit(25, () => now);
 		limit.refused429(0, 10);
 		expect(limit.current).toBe(9);
 		// Someone else's requests in the count (8 of ours, 10 in all) break the streak.
 		for (let i = 0; i < 8; i++) limit.answered(9, 9);
 		limit.answered(10, 8);
+		now += ALONE_MS;
 		for (let i = 0; i < 8; i++) limit.answered(9, 9);
 		expect(limit.current).toBe(9);
+		// A whole round (9 answers), but not yet for ALONE_MS: the other run may only be asleep before a retry.
+		limit.answered(9, 9);
+		now += ALONE_MS - 1;
+		limit.answered(9, 9);
+		expect(limit.current).toBe(9);
+		now += 1;
 		limit.answered(9, 9);
 		expect(limit.current).toBe(10);
 		// Never past the known limit, however long it stays alone.
