@@ -178,6 +178,7 @@ describe('Send Email in WorkflowExecute against the sandbox', () => {
 		expect(sandbox.stats().requestsTotal).toBe(0);
 	});
 
+	// Its retries sleep with random backoff: a second or two alone, more when CI runs the e2e n8n beside it.
 	it('sends exactly once through 429s and 5xx, proven by the idempotency counters', async () => {
 		sandbox.faults.set({ rate429: 0.2, rate5xx: 0.15, rate5xxBefore: 0.05, retryAfterSec: 0, seed: 11, routes: ['resend.*'] });
 		const items = Array.from({ length: 30 }, (_, i) => ({ n: i }));
@@ -192,7 +193,7 @@ describe('Send Email in WorkflowExecute against the sandbox', () => {
 		expect(stats.uniqueSends).toBe(30);
 		expect(stats.duplicates).toBe(0);
 		expect(emails()).toHaveLength(30);
-	});
+	}, 30_000);
 
 	it('batch mode is exactly once under faults too', async () => {
 		sandbox.faults.set({ rate429: 0.25, rate5xx: 0.25, retryAfterSec: 0, seed: 5, routes: ['resend.*'] });
