@@ -20,8 +20,8 @@
  *   account from probing it in turn.
  * - A window the run does not fill is not grown: that it works says nothing about a bigger one.
  * - A run that shared the account and is left alone (for ALONE_MS and a whole round of answers, the
- *   count showed only its own requests) goes straight back to the known limit: probing up to it slowly made the last run of
- *   two spend its second half one or more requests under it.
+ *   count showed only its own requests) goes straight back to the known limit: probing up to it
+ *   slowly made the last run of two spend its second half one or more requests under it.
  * - Only refusals that carry the count move the window (see Slots.answered): a 429 with Retry-After
  *   is a rate limit, which waiting answers.
  */
@@ -81,8 +81,8 @@ export class AdaptiveLimit {
 			if (this.aloneFor++ === 0) this.aloneSince = this.now();
 		} else this.aloneFor = 0;
 		if (this.accountLimit !== undefined && this.window < this.accountLimit && this.aloneFor >= this.current && this.now() - this.aloneSince >= ALONE_MS) {
-			// A whole round of answers saw the account to itself: whoever shared it has finished, and the
-			// limit is known, so the window goes back to it at once instead of probing up to it slowly.
+			// A whole round of answers, over ALONE_MS, saw the account to itself: whoever shared it has
+			// finished, and the limit is known, so the window goes back to it at once.
 			this.window = Math.min(this.ceiling, this.accountLimit);
 			return;
 		}

@@ -7,7 +7,7 @@
 import type { Twilio } from 'twilio';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
-import { sharedTask } from '../runner/slots';
+import { awaitShared, sharedTask } from '../runner/slots';
 
 /** What identifies "the same send" at Twilio. */
 export type SendSpec =
@@ -122,8 +122,15 @@ export class SharedLookUps {
 
 	constructor(private readonly client: Twilio) {}
 
-	/** Sends to `spec`'s recipient from its sender since `since`, newest first, from a listing started after this call. */
-	async listSince(spec: SendSpec, since: Date): Promise<Sent[]> {
+	/**
+	 * Sends to `spec`'s recipient from its sender since `since`, newest first, from a listing started
+	 * after this call. The calling item gives its slot to others while it waits (see awaitShared).
+	 */
+	listSince(spec: SendSpec, since: Date): Promise<Sent[]> {
+		return awaitShared(this.listing(spec, since));
+	}
+
+	private listing(spec: SendSpec, since: Date): Promise<Sent[]> {
 		const key = JSON.stringify([spec.kind, spec.to, spec.from ?? null]);
 		const queued = this.queued.get(key);
 		if (queued) {

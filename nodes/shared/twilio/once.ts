@@ -14,7 +14,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { OutcomeUnknownError } from '../http/send';
 import { executionOrigin } from '../runner/origin';
 import { sendUnlessRecent, type EarlierSend } from '../runner/recentSends';
-import { awaitShared, lastAttemptAt, sleepBeforeRetry } from '../runner/slots';
+import { lastAttemptAt, sleepBeforeRetry } from '../runner/slots';
 import type { TwilioContext } from './context';
 import { findEarlier, matching, SharedLookUps, type Sent, type SendSpec } from './earlier';
 
@@ -125,7 +125,7 @@ export class TwilioSends {
 				for (const delay of LOOK_UP_DELAYS_MS) {
 					await sleepBeforeRetry(delay);
 					tries++;
-					const listed = await awaitShared(this.lookUps.listSince(spec, since));
+					const listed = await this.lookUps.listSince(spec, since);
 					// Matched after the await, with nothing awaited before the claim below: items sharing
 					// a listing must not both claim one send.
 					found = matching(listed, spec, since, this.claimed);
