@@ -3,11 +3,20 @@
  * (parsed body plus rawBody), the response object it writes 403s and early answers to, and the
  * node's static data. Also the Recording Completed event: classify, flat output, signature, retries.
  */
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { sign, bodySha256 } from '../../nodes/shared/twilio/signature';
-import { handleWebhook } from '../../nodes/TwilioCommsTrigger/webhook';
 import { DEDUPE_MAX_ENTRIES } from '../../nodes/TwilioCommsTrigger/dedupe';
 import { classify, dedupeKey, toOutput } from '../../nodes/TwilioCommsTrigger/events';
+
+type HandleWebhook = typeof import('../../nodes/TwilioCommsTrigger/webhook').handleWebhook;
+let handleWebhook: HandleWebhook;
+// Each test gets the module afresh, as another n8n process would: the trigger remembers deliveries
+// in its process, and tests reuse SIDs.
+beforeEach(() => {
+	jest.isolateModules(() => {
+		({ handleWebhook } = require('../../nodes/TwilioCommsTrigger/webhook') as { handleWebhook: HandleWebhook });
+	});
+});
 
 const TOKEN = '5a4db0c5-test-auth-token';
 const ACCOUNT = 'AC' + '5a4db0c5'.padEnd(32, '0');
@@ -96,6 +105,14 @@ function observed(): { data: IDataObject; sets: number } {
 	return box;
 }
 
+/** The TwiML the trigger sent itself, at once, leaving n8n only the workflow to run. */
+function answered(h: Harness, out: IWebhookResponseData): string {
+	expect(out.noWebhookResponse).toBe(true);
+	expect(h.sent).toHaveLength(1);
+	expect(h.sent[0]).toMatchObject({ status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
+	return h.sent[0].body;
+}
+
 /** A form POST signed the way Twilio signs it. */
 function signedForm(params: Record<string, string>, url = URL_, token = TOKEN, extraHeaders: Record<string, string> = {}) {
 	const raw = new URLSearchParams(params).toString();
@@ -112,10 +129,8 @@ describe('Twilio Trigger webhook()', () => {
 	it('starts the workflow with the flat output and answers an empty <Response/> (reply None)', async () => {
 		const h = harness({ request: signedForm(SMS) });
 		const out = await handleWebhook(h.ctx);
-		// Given to n8n, which sends it after saving the retry memory (the node's reply headers make it text/xml).
-		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
-		expect(out.noWebhookResponse).toBeUndefined();
-		expect(h.sent).toEqual([]);
+		// Sent by the trigger itself, so n8n need not create the execution first; n8n only runs the workflow.
+		expect(answered(h, out)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 		const item = out.workflowData![0][0].json;
 		expect(item).toMatchObject({
 			event: 'incomingSms',
@@ -140,14 +155,14 @@ describe('Twilio Trigger webhook()', () => {
 	it('renders a text reply as escaped TwiML <Message>', async () => {
 		const h = harness({ request: signedForm(SMS), params: { smsReply: 'text', replyText: 'Got "it" <3 & thanks' } });
 		const out = await handleWebhook(h.ctx);
-		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got "it" &lt;3 &amp; thanks</Message></Response>');
+		expect(answered(h, out)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Got "it" &lt;3 &amp; thanks</Message></Response>');
 		expect(out.workflowData).toHaveLength(1);
 	});
 
 	it('answers with a space for a character XML cannot carry in an echoed reply, and warns without the text', async () => {
 		const h = harness({ request: signedForm({ ...SMS, MessageSid: 'SM' + '9'.repeat(32) }), params: { smsReply: 'text', replyText: 'You said: Disk\u000bfull \uD800!' } });
 		const out = await handleWebhook(h.ctx);
-		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>You said: Disk full  !</Message></Response>');
+		expect(answered(h, out)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>You said: Disk full  !</Message></Response>');
 		expect(h.warnings).toEqual([expect.stringContaining('Reply Text contained U+000B (a control character)')]);
 		expect(h.warnings[0]).not.toContain('You said');
 	});
@@ -169,10 +184,38 @@ describe('Twilio Trigger webhook()', () => {
 			expect(staticData.sets).toBe(1);
 			expect(h.staticData.seen).toHaveLength(1);
 			expect(jest.getTimerCount()).toBe(0);
-			// The answer went out: this delivery is no longer pending, so later tests may reuse its SID.
-			h.finish();
 		} finally {
 			jest.useRealTimers();
+		}
+	});
+
+	it('recognises a retry that comes right after its answer, before n8n has saved the memory, in this process', async () => {
+		const first = harness({ request: signedForm(SMS), params: { smsReply: 'text', replyText: 'Thanks' } });
+		const out = await handleWebhook(first.ctx);
+		expect(out.workflowData).toHaveLength(1);
+		const twiml = answered(first, out);
+		// Another request object, and static data loaded before n8n saved the first one's.
+		const retry = harness({ request: signedForm(SMS), params: { smsReply: 'text', replyText: 'Thanks' } });
+		expect(await handleWebhook(retry.ctx)).toEqual({ noWebhookResponse: true });
+		expect(retry.sent).toEqual([expect.objectContaining({ status: 200, body: twiml })]);
+		// Another delivery is not taken for it.
+		const other = harness({ request: signedForm({ ...SMS, MessageSid: 'SM' + '6'.repeat(32) }), params: { smsReply: 'text', replyText: 'Thanks' } });
+		expect((await handleWebhook(other.ctx)).workflowData).toHaveLength(1);
+	});
+
+	it('in queue mode, leaves the answer to n8n, which sends it after saving the memory another webhook process reads', async () => {
+		const before = process.env.EXECUTIONS_MODE;
+		process.env.EXECUTIONS_MODE = 'queue';
+		try {
+			const h = harness({ request: signedForm(SMS), params: { smsReply: 'text', replyText: 'Thanks' } });
+			const out = await handleWebhook(h.ctx);
+			expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks</Message></Response>');
+			expect(out.noWebhookResponse).toBeUndefined();
+			expect(h.sent).toEqual([]);
+			expect(h.staticData.seen).toEqual([[expect.any(String), expect.any(Number)]]);
+		} finally {
+			if (before === undefined) delete process.env.EXECUTIONS_MODE;
+			else process.env.EXECUTIONS_MODE = before;
 		}
 	});
 
@@ -227,7 +270,7 @@ describe('Twilio Trigger webhook()', () => {
 		const call = { AccountSid: ACCOUNT, CallSid: 'CA' + '3'.repeat(32), CallStatus: 'ringing', Direction: 'inbound', From: '+15555550123', To: '+15555550102' };
 		const h = harness({ request: signedForm(call), params: { events: ['incomingCall'], ...params } });
 		const out = await handleWebhook(h.ctx);
-		expect(out.webhookResponse).toContain(fragment);
+		expect(answered(h, out)).toContain(fragment);
 		expect(out.workflowData![0][0].json).toMatchObject({ event: 'incomingCall', callSid: call.CallSid, callStatus: 'ringing' });
 	});
 
@@ -381,7 +424,7 @@ describe('Twilio Trigger: Recording Completed', () => {
 		const staticData: IDataObject = {};
 		const h = harness({ params: { events: ['recordingCompleted'] }, request: signedForm(RECORDING), staticData });
 		const out = await handleWebhook(h.ctx);
-		expect(out.webhookResponse).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+		expect(answered(h, out)).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 		expect(out.workflowData![0][0].json).toMatchObject({ event: 'recordingCompleted', recordingSid: RECORDING.RecordingSid, mediaUrl: `${RECORDING.RecordingUrl}.mp3` });
 		const again = harness({ params: { events: ['recordingCompleted'] }, request: signedForm(RECORDING), staticData });
 		expect(await handleWebhook(again.ctx)).toEqual({ noWebhookResponse: true });
