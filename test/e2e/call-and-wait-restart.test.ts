@@ -9,7 +9,7 @@ import { parse } from 'flatted';
 import { REPO_ROOT } from '../../scripts/n8n/paths';
 import { NUMBER_ALERTS } from '../../sandbox/fixtures';
 import { useOwnN8n } from './harness';
-import { ackOutcome, callAndWaitWorkflow, finished, latestExecution } from '../support/n8n/callAndWait';
+import { ackOutcome, callAndWaitWorkflow, finished, latestExecution, replyWaitWorkflow } from '../support/n8n/callAndWait';
 
 const n8n = useOwnN8n({ examples: [path.join(REPO_ROOT, 'examples', 'inbound-sms-reply-later.json')] });
 const CALLEE = '+15555550166';
@@ -38,30 +38,11 @@ it("n8n restarts while an execution waits for a reply SMS; the reply afterwards 
 	// Replies 25 s after the question is delivered: after the restart below.
 	const webhookPath = `sms-reply-restart-${randomUUID().slice(0, 8)}`;
 	const wf = await n8n.importWorkflow(
-		{
-			name: 'restart: sms reply',
-			nodes: [
-				{ name: 'Request', type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], webhookId: webhookPath, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} } },
-				{
-					name: 'Ask',
-					type: 'n8n-nodes-comms.sendSms',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: {
-						operation: 'sendAndWait',
-						responseType: 'reply',
-						choices: 'YES, NO',
-						to: recipient,
-						from: { __rl: true, mode: 'number', value: NUMBER_ALERTS.phoneNumber },
-						body: 'Deploy? Reply YES or NO',
-						waitTimeout: 10,
-					},
-					credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
-				},
-			],
-			connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
-			settings: { executionOrder: 'v1' },
-		},
+		replyWaitWorkflow('restart: sms reply', webhookPath, {
+			to: recipient,
+			from: { __rl: true, mode: 'number', value: NUMBER_ALERTS.phoneNumber },
+			body: 'Deploy? Reply YES or NO',
+		}),
 		{ activate: true },
 	);
 	expect((await n8n.webhook(webhookPath, {})).status).toBe(200);

@@ -10,6 +10,7 @@ import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { harnessFetch } from '../../scripts/n8n/http';
 import { FULL_ACCOUNT } from '../../sandbox/fixtures';
 import { latestExecution } from '../support/n8n/callAndWait';
+import { settledExecutions } from '../support/n8n/executions';
 import { useN8n } from './harness';
 
 const n8n = useN8n();
@@ -146,6 +147,6 @@ describe('call recording: Voice Message → Recording Completed trigger → Mess
 		const state = (await n8n.sandbox.state()) as unknown as { webhooks: Array<{ kind: string; recordingSid?: string; status: number | null; url: string }> };
 		const hooks = state.webhooks.filter((w) => w.kind === 'recording-status' && w.recordingSid === recordingSid);
 		expect(hooks.map((w) => [w.url, w.status])).toEqual([[triggerUrl, 200]]);
-		expect((await n8n.executions(trigger.id)).length).toBe(1);
+		expect(await settledExecutions(n8n, trigger.id, 1)).toBe(1);
 	});
 });

@@ -5,6 +5,7 @@
  */
 import { NUMBER_ALERTS, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { useN8n } from './harness';
+import { settledExecutions } from '../support/n8n/executions';
 
 const n8n = useN8n();
 
@@ -51,8 +52,7 @@ describe('example: Inbound SMS → reply, retried by Twilio', () => {
 		});
 		expect(data.deliveries).toEqual([200, 200]);
 		expect(data.replies.map((r) => r.body)).toEqual(['Text STATUS for the service status, or anything else to reach us.']);
-		await new Promise((r) => setTimeout(r, 1500));
-		expect(await count()).toBe(before + 1);
+		expect(await settledExecutions(n8n, wf.id, before + 1)).toBe(before + 1);
 	});
 });
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { finished, latestExecution } from '../support/n8n/callAndWait';
+import { requestNode } from '../support/n8n/requestNode';
 import { parse } from 'flatted';
 import { useN8n } from './harness';
 
@@ -16,14 +17,7 @@ function workflow(path: string, approvalType: 'double' | 'single'): WorkflowJson
 	return {
 		name: `e2e: sms approval ${path}`,
 		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-			},
+			requestNode(path, 'onReceived'),
 			{
 				name: 'Ask',
 				type: 'n8n-nodes-comms.sendSms',

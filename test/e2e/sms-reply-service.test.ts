@@ -8,29 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'flatted';
 import type { WorkflowJson } from '../../scripts/n8n/instance';
 import { MESSAGING_SERVICE_CAMPAIGN, NUMBER_CAMPAIGN } from '../../sandbox/fixtures';
-import { finished, latestExecution } from '../support/n8n/callAndWait';
+import { finished, latestExecution, replyWaitWorkflow } from '../support/n8n/callAndWait';
+import { settledExecutions } from '../support/n8n/executions';
 import { useOwnN8n } from './harness';
 
 const n8n = useOwnN8n({ examples: [] });
 const SERVICE = MESSAGING_SERVICE_CAMPAIGN.sid;
 
 function askWorkflow(path: string, sender: Record<string, unknown>): WorkflowJson {
-	return {
-		name: `service reply ${path}`,
-		nodes: [
-			{ name: 'Request', type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], webhookId: path, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
-			{
-				name: 'Ask',
-				type: 'n8n-nodes-comms.sendSms',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { operation: 'sendAndWait', responseType: 'reply', choices: 'YES, NO', to: '={{ $json.body.to }}', body: 'Approve the refund? Reply YES or NO', waitTimeout: 10, ...sender },
-				credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
-			},
-		],
-		connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
+	return replyWaitWorkflow(`service reply ${path}`, path, { to: '={{ $json.body.to }}', body: 'Approve the refund? Reply YES or NO', ...sender });
 }
 
 async function answerOf(workflowId: string): Promise<Record<string, unknown>> {
@@ -81,5 +67,5 @@ it("routes replies through the service's inbound URL, for a number of the servic
 	// Nobody waits for this sender: the trigger's workflow answers it.
 	const { data } = await n8n.sandbox.inboundSms({ from: '+15555550187', to: NUMBER_CAMPAIGN.phoneNumber, body: 'hello' });
 	expect(data.replies.map((r) => r.body)).toEqual(['The trigger got it']);
-	expect((await n8n.executions(trigger.id)).length).toBe(1);
+	expect(await settledExecutions(n8n, trigger.id, 1)).toBe(1);
 }, 120_000);

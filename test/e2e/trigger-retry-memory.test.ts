@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { FULL_ACCOUNT, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { deliver, inboundCall, inboundSms, slowTriggerWorkflow } from '../support/n8n/twilioDelivery';
+import { settledExecutions } from '../support/n8n/executions';
 import { useN8n } from './harness';
 
 const n8n = useN8n();
@@ -37,20 +38,6 @@ async function memoryHolding(workflowId: string, key: string): Promise<string[]>
 	}
 }
 
-async function finishedExecutions(workflowId: string, atLeast: number): Promise<number> {
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const all = await n8n.executions(workflowId);
-		const done = all.filter((e) => e.status !== 'running' && e.status !== 'new' && e.status !== 'waiting');
-		if ((done.length >= atLeast && done.length === all.length) || Date.now() > deadline) {
-			// A moment more, to see that no further execution comes.
-			await sleep(1_000);
-			return (await n8n.executions(workflowId)).length;
-		}
-		await sleep(250);
-	}
-}
-
 describe('the retry memory is saved with an immediate answer, before the execution runs', () => {
 	it('has the delivery in static data while the execution still runs, and a retry right after the answer starts nothing', async () => {
 		const { json, webhookId } = workflow('retry memory: immediate answer', { events: ['incomingSms'], smsReply: 'text', replyText: 'Got it' }, 'unused');
@@ -67,7 +54,7 @@ describe('the retry memory is saved with an immediate answer, before the executi
 		// n8n behaviour 1: saved before the execution (which waits WAIT_S seconds) has ended.
 		expect(await memoryHolding(wf.id, `t:${token}`)).toContain(`t:${token}`);
 		expect(Date.now() - t0).toBeLessThan(WAIT_S * 1000);
-		expect(await finishedExecutions(wf.id, 1)).toBe(1);
+		expect(await settledExecutions(n8n, wf.id, 1)).toBe(1);
 	});
 });
 
@@ -83,7 +70,7 @@ describe('a workflow answer slower than Twilio waits', () => {
 		expect(first).toEqual({ timedOut: true });
 		const retry = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
 		expect(retry).toMatchObject({ timedOut: false, status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
-		expect(await finishedExecutions(wf.id, 1)).toBe(1);
+		expect(await settledExecutions(n8n, wf.id, 1)).toBe(1);
 		// n8n behaviour 2: the memory went to the database with the workflow's answer.
 		expect(await staticMemory(wf.id)).toContain(`t:${token}`);
 	});
@@ -97,7 +84,7 @@ describe('a workflow answer slower than Twilio waits', () => {
 		const first = await deliver({ url, params, authToken: FULL_ACCOUNT.authToken, idempotencyToken: token });
 		expect(first).toMatchObject({ timedOut: false, status: 200, body: 'Done' });
 		expect(await staticMemory(wf.id)).toContain(`t:${token}`);
-		expect(await finishedExecutions(wf.id, 1)).toBe(1);
+		expect(await settledExecutions(n8n, wf.id, 1)).toBe(1);
 	});
 });
 
@@ -118,6 +105,6 @@ describe('SMS and calls both answered from the workflow', () => {
 		const call = await deliver({ url, params: inboundCall(TO, SAMPLE_RECIPIENT, FULL_ACCOUNT.sid), authToken: FULL_ACCOUNT.authToken, idempotencyToken: randomUUID() });
 		expect(call).toMatchObject({ timedOut: false, status: 200, body: '<Response><Say>Hello from n8n</Say></Response>' });
 		expect(call.timedOut === false && call.contentType).toMatch(/^text\/xml/);
-		expect(await finishedExecutions(wf.id, 2)).toBe(2);
+		expect(await settledExecutions(n8n, wf.id, 2)).toBe(2);
 	});
 });

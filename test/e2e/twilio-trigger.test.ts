@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { activateWorkflow, deactivateWorkflow, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
 import { FULL_ACCOUNT, NUMBER_SUPPORT, NUMBER_VOICE_ONLY, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
 import { useN8n } from './harness';
+import { settledExecutions } from '../support/n8n/executions';
 
 const n8n = useN8n();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const AUTH = `Basic ${Buffer.from(`${FULL_ACCOUNT.sid}:${FULL_ACCOUNT.authToken}`).toString('base64')}`;
 
@@ -24,19 +24,6 @@ async function twilioApi(path: string, form: Record<string, string | string[]>):
 	});
 	if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
 	return (await res.json()) as Record<string, unknown>;
-}
-
-/** Waits until the workflow has `count` finished executions, then a moment more to see that no more come. */
-async function settledExecutions(workflowId: string, count: number): Promise<number> {
-	const deadline = Date.now() + 20_000;
-	let seen = 0;
-	while (Date.now() < deadline) {
-		seen = (await n8n.executions(workflowId)).filter((e) => e.status !== 'running' && e.status !== 'new').length;
-		if (seen >= count) break;
-		await sleep(200);
-	}
-	await sleep(1000);
-	return (await n8n.executions(workflowId)).length;
 }
 
 function triggerWorkflow(name: string, parameters: Record<string, unknown>): { json: WorkflowJson; url: string } {
@@ -99,7 +86,7 @@ describe('Twilio Comms Trigger in n8n', () => {
 		expect(data.status).toBe(200);
 		expect(data.twiml).toContain(`<Message>Got it: ${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</Message>`);
 		expect(data.replies.map((r) => r.body)).toEqual([`Got it: ${text}`]);
-		expect(await settledExecutions(wf.id, before + 1)).toBe(before + 1);
+		expect(await settledExecutions(n8n, wf.id, before + 1)).toBe(before + 1);
 	});
 
 	it('a forged request gets 403 and starts no execution', async () => {
@@ -111,21 +98,21 @@ describe('Twilio Comms Trigger in n8n', () => {
 		const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'MessageSid=SM1&Body=x' });
 		expect(unsigned.status).toBe(403);
 		expect((await fetch(url)).status).toBe(403);
-		expect(await settledExecutions(wf.id, before)).toBe(before);
+		expect(await settledExecutions(n8n, wf.id, before)).toBe(before);
 	});
 
 	it('a retried delivery (same idempotency token) starts no second execution', async () => {
 		const before = (await n8n.executions(wf.id)).length;
 		const { data } = await n8n.sandbox.post<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: 'twice', deliveries: 3 });
 		expect(data.deliveries).toEqual([200, 200, 200]);
-		expect(await settledExecutions(wf.id, before + 1)).toBe(before + 1);
+		expect(await settledExecutions(n8n, wf.id, before + 1)).toBe(before + 1);
 	});
 
 	it('a JSON delivery signed with bodySHA256 is accepted', async () => {
 		const before = (await n8n.executions(wf.id)).length;
 		const { data } = await n8n.sandbox.post<InboundAnswer>('/__sandbox/inbound/sms', { from: SAMPLE_RECIPIENT, to: NUMBER_SUPPORT.phoneNumber, body: 'json', json: true });
 		expect(data.status).toBe(200);
-		expect(await settledExecutions(wf.id, before + 1)).toBe(before + 1);
+		expect(await settledExecutions(n8n, wf.id, before + 1)).toBe(before + 1);
 	});
 
 	it('deactivation restores the previous SMS webhook exactly', async () => {
@@ -153,7 +140,7 @@ describe('Twilio Comms Trigger: calls and status callbacks', () => {
 		const { data } = await n8n.sandbox.post<InboundAnswer>('/__sandbox/inbound/call', { from: SAMPLE_RECIPIENT, to: NUMBER_VOICE_ONLY.phoneNumber });
 		expect(data.status).toBe(200);
 		expect(data.heard).toEqual([expect.objectContaining({ verb: 'Say', text: 'Hello from n8n' })]);
-		expect(await settledExecutions(saved.id, 1)).toBe(1);
+		expect(await settledExecutions(n8n, saved.id, 1)).toBe(1);
 		saved = await deactivateWorkflow(n8n.rest, saved);
 		expect((await n8n.sandbox.number(NUMBER_VOICE_ONLY.phoneNumber)).voice_url).toBe('');
 	});
@@ -164,7 +151,7 @@ describe('Twilio Comms Trigger: calls and status callbacks', () => {
 		const msg = await twilioApi('/Messages.json', { To: SAMPLE_RECIPIENT, From: NUMBER_SUPPORT.phoneNumber, Body: n8n.tag('status'), StatusCallback: w.url });
 		expect(msg.sid).toMatch(/^SM/);
 		// queued → sending → sent → delivered: one callback each.
-		expect(await settledExecutions(saved.id, 4)).toBe(4);
+		expect(await settledExecutions(n8n, saved.id, 4)).toBe(4);
 		const list = await n8n.executions(saved.id);
 		const { data } = await n8n.rest.get<{ data: string }>(`/rest/executions/${list[0].id}`);
 		expect(JSON.stringify(data)).toContain(String(msg.sid));
@@ -181,7 +168,7 @@ describe('Twilio Comms Trigger: calls and status callbacks', () => {
 			StatusCallbackEvent: ['ringing', 'completed'],
 		});
 		expect(call.sid).toMatch(/^CA/);
-		expect(await settledExecutions(saved.id, 2)).toBe(2);
+		expect(await settledExecutions(n8n, saved.id, 2)).toBe(2);
 		const list = await n8n.executions(saved.id);
 		const texts = await Promise.all(list.map(async (e) => JSON.stringify((await n8n.rest.get(`/rest/executions/${e.id}`)).data)));
 		expect(texts.every((t) => t.includes(String(call.sid)))).toBe(true);

@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { parse } from 'flatted';
 import { FULL_ACCOUNT, MAGIC_TO, NUMBER_MAIN, SAMPLE_RECIPIENT } from '../../sandbox/fixtures';
-import { activateWorkflow, bindCredentials, createWorkflow, listExecutions, type SavedWorkflow, type WorkflowJson } from '../../scripts/n8n/instance';
+import { activateWorkflow, bindCredentials, createWorkflow, listExecutions, type SavedWorkflow } from '../../scripts/n8n/instance';
 import { startQueueStack, type QueueStack } from '../../scripts/n8n/queue';
 import type { N8nServer } from '../../scripts/n8n/server';
 import { REPO_ROOT } from '../../scripts/n8n/paths';
 import { SandboxClient } from '../support/n8n/sandboxClient';
 import { deliver, inboundSms, slowTriggerWorkflow } from '../support/n8n/twilioDelivery';
-import { ackOutcome, callAndWaitWorkflow, finished, latestExecution } from '../support/n8n/callAndWait';
+import { ackOutcome, callAndWaitWorkflow, finished, latestExecution, replyWaitWorkflow } from '../support/n8n/callAndWait';
 import { bodyOf, bulkSmsWorkflow, type BulkRow } from './bulkSmsWorkflow';
 
 const INBOUND_EXAMPLE = path.join(REPO_ROOT, 'examples', 'inbound-sms-reply.json');
@@ -322,30 +322,11 @@ describe('queue mode: Send and Wait for a reply SMS, routed by the trigger on a 
 		await sandbox.recipient(recipients[0], { reply: 'YES', afterMs: 800 });
 		await sandbox.recipient(recipients[1], { reply: 'no', afterMs: 100 });
 		const webhookPath = `sms-reply-${randomUUID().slice(0, 8)}`;
-		const json: WorkflowJson = {
-			name: `queue: sms reply ${webhookPath}`,
-			nodes: [
-				{ name: 'Request', type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], webhookId: webhookPath, parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} } },
-				{
-					name: 'Ask',
-					type: 'n8n-nodes-comms.sendSms',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: {
-						operation: 'sendAndWait',
-						responseType: 'reply',
-						choices: 'YES, NO',
-						to: '={{ $json.body.to }}',
-						from: { __rl: true, mode: 'number', value: NUMBER_MAIN.phoneNumber },
-						body: 'Deploy? Reply YES or NO',
-						waitTimeout: 10,
-					},
-					credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
-				},
-			],
-			connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
-			settings: { executionOrder: 'v1' },
-		};
+		const json = replyWaitWorkflow(`queue: sms reply ${webhookPath}`, webhookPath, {
+			to: '={{ $json.body.to }}',
+			from: { __rl: true, mode: 'number', value: NUMBER_MAIN.phoneNumber },
+			body: 'Deploy? Reply YES or NO',
+		});
 		json.nodes = json.nodes.map((n) => ({ id: randomUUID(), ...n }));
 		const wf = await activateWorkflow(stack.rest, await createWorkflow(stack.rest, bindCredentials(json, [stack.credentials.twilio])));
 		for (const to of recipients) {

@@ -6,6 +6,7 @@ import { parse } from 'flatted';
 import type { WorkflowJson } from '../../../scripts/n8n/instance';
 import type { N8nRest } from '../../../scripts/n8n/rest';
 import { NUMBER_ALERTS } from '../../../sandbox/fixtures';
+import { requestNode } from './requestNode';
 
 /** What the readers need of a test harness (useN8n, useOwnN8n, or the queue stack's REST client). */
 interface Executions {
@@ -28,15 +29,8 @@ export function callAndWaitWorkflow(path: string, to: string, overrides: Record<
 	return {
 		name: `call and wait ${path}`,
 		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				// The execution waits for minutes: the caller gets its answer at once.
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-			},
+			// The execution waits for minutes: the caller gets its answer at once.
+			requestNode(path, 'onReceived'),
 			{
 				name: 'Call',
 				type: 'n8n-nodes-comms.voiceMessage',
@@ -64,43 +58,46 @@ export function callAndWaitWorkflow(path: string, to: string, overrides: Record<
 }
 
 /**
- * Request (Webhook, body `{to, tag}`) → Ask: Send SMS, Send and Wait for Response by reply SMS
- * (choices YES, NO) from +15555550101, whose SMS URL the e2e stack's inbound example owns. Callers
- * add what follows Ask (`next`: the nodes, and Ask's outputs).
+ * Request (Webhook, answered at once) → Ask: Send SMS, Send and Wait for Response by reply SMS
+ * (choices YES, NO, 10 s unless `ask` says otherwise), with `ask` for its recipient, sender and text.
+ * Callers may add what follows Ask (`next`: the nodes, and Ask's outputs).
  */
-export function smsReplyWaitWorkflow(name: string, path: string, waitTimeout: number, next: { nodes: WorkflowJson['nodes']; ask: WorkflowJson['connections'][string] }): WorkflowJson {
+export function replyWaitWorkflow(name: string, path: string, ask: Record<string, unknown>, next?: { nodes: WorkflowJson['nodes']; ask: WorkflowJson['connections'][string] }): WorkflowJson {
 	return {
 		name,
 		nodes: [
-			{
-				name: 'Request',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: path,
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-			},
+			requestNode(path, 'onReceived'),
 			{
 				name: 'Ask',
 				type: 'n8n-nodes-comms.sendSms',
 				typeVersion: 1,
 				position: [200, 0],
-				parameters: {
-					operation: 'sendAndWait',
-					responseType: 'reply',
-					choices: 'YES, NO',
-					to: '={{ $json.body.to }}',
-					from: { __rl: true, mode: 'number', value: NUMBER_ALERTS.phoneNumber },
-					body: '=Deploy {{ $json.body.tag }}? Reply YES or NO',
-					waitTimeout,
-				},
+				parameters: { operation: 'sendAndWait', responseType: 'reply', choices: 'YES, NO', waitTimeout: 10, ...ask },
 				credentials: { twilioCommsApi: { id: null, name: 'Twilio sandbox' } },
 			},
-			...next.nodes,
+			...(next?.nodes ?? []),
 		],
-		connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] }, Ask: next.ask },
+		connections: { Request: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] }, ...(next ? { Ask: next.ask } : {}) },
 		settings: { executionOrder: 'v1' },
 	};
+}
+
+/**
+ * replyWaitWorkflow with the request's body `{to, tag}` for the question, sent from +15555550101,
+ * whose SMS URL the e2e stack's inbound example owns.
+ */
+export function smsReplyWaitWorkflow(name: string, path: string, waitTimeout: number, next: { nodes: WorkflowJson['nodes']; ask: WorkflowJson['connections'][string] }): WorkflowJson {
+	return replyWaitWorkflow(
+		name,
+		path,
+		{
+			to: '={{ $json.body.to }}',
+			from: { __rl: true, mode: 'number', value: NUMBER_ALERTS.phoneNumber },
+			body: '=Deploy {{ $json.body.tag }}? Reply YES or NO',
+			waitTimeout,
+		},
+		next,
+	);
 }
 
 /** An execution's status once it is over: not waiting, and not resumed and still running. */
