@@ -150,9 +150,9 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
 	}
 
 	const workflowData = [ctx.helpers.returnJsonArray([toOutput(event, params)])];
-	// n8n saves static data (if marked changed) when webhook() leaves the answer to the node, or when
-	// it sends the answer itself, after creating the execution; creating it may reset the mark (see
-	// remarkAfterThisTick).
+	// n8n saves static data (if marked changed) as soon as webhook() says the node has answered
+	// (noWebhookResponse), or else just before sending the answer, after creating the execution;
+	// creating it may reset the mark (see remarkAfterThisTick).
 	remarkAfterThisTick(staticData);
 	// How n8n answers requests to this node: the same decision as its webhook description's responseMode.
 	const nodeMode = workflowReplyMode({
