@@ -7,6 +7,7 @@
  *
  *   npm run build && node scripts/runtime.js run node dist-sandbox/bench/faultModel.js
  */
+import { mulberry32 } from '../sandbox/faults';
 
 interface Model {
 	items: number;
@@ -16,19 +17,7 @@ interface Model {
 	retryAfterMs: number;
 }
 
-/** A small seeded generator (mulberry32), so every run of this script prints the same figures. */
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-/** When the last create ends, in ms. */
+/** When the last create ends, in ms. The seeded generator is the sandbox's, so every run prints the same figures. */
 export function lastCreateEnds(m: Model, random: () => number): number {
 	// Events are few enough (about 1,400) for a sorted array to stand in for a priority queue.
 	const events: Array<{ at: number; kind: 'answer' | 'wake' }> = [];
@@ -63,11 +52,11 @@ export function lastCreateEnds(m: Model, random: () => number): number {
 if (require.main === module) {
 	const seeds = 200;
 	const base: Model = { items: 1000, slots: 25, requestMs: 112.5, refusedShare: 0.3, retryAfterMs: 1000 };
-	const clean = lastCreateEnds({ ...base, refusedShare: 0 }, seeded(1));
+	const clean = lastCreateEnds({ ...base, refusedShare: 0 }, mulberry32(1));
 	console.log(`model: ${base.items} creates, ${base.requestMs} ms each, ${base.refusedShare * 100}% refused with Retry-After ${base.retryAfterMs / 1000} s, retries first; ${seeds} seeds`);
 	for (const slots of [25, 50, 1000]) {
-		const ends = Array.from({ length: seeds }, (_, s) => lastCreateEnds({ ...base, slots }, seeded(s + 1))).sort((a, b) => a - b);
-		const cleanHere = lastCreateEnds({ ...base, slots, refusedShare: 0 }, seeded(1));
+		const ends = Array.from({ length: seeds }, (_, s) => lastCreateEnds({ ...base, slots }, mulberry32(s + 1))).sort((a, b) => a - b);
+		const cleanHere = lastCreateEnds({ ...base, slots, refusedShare: 0 }, mulberry32(1));
 		const within = ends.filter((t) => t <= 2 * clean).length / seeds;
 		const mean = ends.reduce((a, b) => a + b, 0) / seeds;
 		console.log(

@@ -110,7 +110,7 @@ export function validateFaults(input: unknown): Partial<FaultConfig> {
 const SECOND_STREAM = 0x5eed2a17;
 
 /** mulberry32: tiny, fast, and good enough to make fault sequences repeatable. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;

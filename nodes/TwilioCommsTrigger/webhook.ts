@@ -182,8 +182,8 @@ export async function handleWebhook(ctx: IWebhookFunctions): Promise<IWebhookRes
  * Whether every webhook of this n8n comes to this process: regular mode, n8n's default. Queue mode
  * (EXECUTIONS_MODE=queue, which multi-main and webhook processes require) may spread them.
  */
-function oneWebhookProcess(env: NodeJS.ProcessEnv = process.env): boolean {
-	const mode = (env.EXECUTIONS_MODE ?? '').trim();
+function oneWebhookProcess(): boolean {
+	const mode = (process.env.EXECUTIONS_MODE ?? '').trim();
 	return mode === '' || mode === 'regular';
 }
 

@@ -9,7 +9,7 @@ import { NUMBER_ALERTS } from '../../../sandbox/fixtures';
 import { requestNode } from './requestNode';
 
 /** What the readers need of a test harness (useN8n, useOwnN8n, or the queue stack's REST client). */
-interface Executions {
+export interface Executions {
 	executions(workflowId: string): Promise<Array<{ id: string; status: string }>>;
 }
 

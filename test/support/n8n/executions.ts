@@ -1,9 +1,6 @@
 /** Counting a workflow's executions in a real n8n, for tests that must see that no second one comes. */
 
-/** What this needs of a test harness (useN8n, useOwnN8n, or the queue stack's REST client). */
-interface Executions {
-	executions(workflowId: string): Promise<Array<{ id: string; status: string }>>;
-}
+import { finished, type Executions } from './callAndWait';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,7 +13,7 @@ export async function settledExecutions(n8n: Executions, workflowId: string, cou
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const all = await n8n.executions(workflowId);
-		const done = all.filter((e) => !['running', 'new', 'waiting'].includes(e.status));
+		const done = all.filter((e) => finished(e.status));
 		if ((done.length >= count && done.length === all.length) || Date.now() > deadline) break;
 		await sleep(200);
 	}
